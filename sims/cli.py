@@ -1,0 +1,400 @@
+"""Shared pieces of the command-line experiments.
+
+Every command in ``sims`` has ``build_parser()``, a pure ``run(args)`` that
+returns records, and ``main(argv=None)`` that parses, runs and writes.  This
+module holds what they share: the ``--dims`` grammar, the common flags, a
+one-line error with exit status 2, whole-or-nothing file writes, a progress
+bar on stderr, and the metadata block every JSON output starts with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from importlib import metadata as _metadata
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+__all__ = [
+    "CliError",
+    "ArgumentParser",
+    "parse_dims",
+    "dims_type",
+    "add_seed_flag",
+    "add_output_flags",
+    "add_progress_flags",
+    "atomic_write_text",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_savefig",
+    "Progress",
+    "run_metadata",
+    "run_main",
+    "format_table",
+    "positive_int",
+]
+
+DEFAULT_NUM_DIMS = 13
+"""Points of a log-spaced ``A..B`` grid when ``--num`` is not given."""
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 2, no traceback."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with a one-line error message and exit status 2."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+# --------------------------------------------------------------------------
+# The --dims grammar
+# --------------------------------------------------------------------------
+
+def parse_dims(spec: str, *, num: int | None = None) -> list[int]:
+    """Parse a dimension spec into a sorted list of distinct integers >= 1.
+
+    Grammar
+    -------
+    ``A..B``
+        a log-spaced integer grid from A to B, both ends included, ``num``
+        points (default 13); rounding can merge neighbours at small A, so the
+        grid may hold fewer than ``num`` distinct values.
+    ``d1,d2,...``
+        a comma list.
+    ``d``
+        one integer.
+
+    Raises
+    ------
+    CliError
+        on a malformed spec (``..``, ``0..5``, ``10..5``, ``abc``, d < 1).
+
+    Examples
+    --------
+    >>> parse_dims("10..1000", num=3)
+    [10, 100, 1000]
+    >>> parse_dims("10,27,1152")
+    [10, 27, 1152]
+    >>> parse_dims("7")
+    [7]
+    """
+    text = str(spec).strip()
+    if not text:
+        raise CliError("--dims: empty spec; expected A..B, a comma list, or one integer")
+    if ".." in text:
+        parts = text.split("..")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise CliError(f"--dims: malformed range {spec!r}; expected A..B with integers 1 <= A <= B")
+        a, b = (_parse_dim(p, spec) for p in parts)
+        if a > b:
+            raise CliError(f"--dims: range {spec!r} runs backwards; expected A <= B")
+        n = DEFAULT_NUM_DIMS if num is None else int(num)
+        if n < 1:
+            raise CliError(f"--num: must be >= 1, got {num}")
+        if a == b or n == 1:
+            return sorted({a, b})
+        la, lb = math.log(a), math.log(b)
+        grid = {int(round(math.exp(la + (lb - la) * i / (n - 1)))) for i in range(n)}
+        grid.update((a, b))
+        return sorted(grid)
+    items = [p for p in text.split(",")]
+    if any(not p.strip() for p in items):
+        raise CliError(f"--dims: malformed list {spec!r}; expected integers separated by commas")
+    return sorted({_parse_dim(p, spec) for p in items})
+
+
+def _parse_dim(token: str, spec: str) -> int:
+    token = token.strip()
+    try:
+        value = int(token)
+    except ValueError:
+        raise CliError(f"--dims: {token!r} in {spec!r} is not an integer") from None
+    if value < 1:
+        raise CliError(f"--dims: dimension must be >= 1, got {value} in {spec!r}")
+    return value
+
+
+def dims_type(spec: str) -> str:
+    """argparse ``type=`` that validates a dims spec early but keeps the text.
+
+    The grid itself depends on ``--num``, so commands call :func:`parse_dims`
+    again with it after parsing.
+    """
+    try:
+        parse_dims(spec, num=2)
+    except CliError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--dims: ")) from None
+    return spec
+
+
+# --------------------------------------------------------------------------
+# Common flags
+# --------------------------------------------------------------------------
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """argparse ``type=`` for an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def add_seed_flag(parser: argparse.ArgumentParser, default: int = 0) -> None:
+    parser.add_argument("--seed", type=_nonneg_int, default=default,
+                        help=f"random seed, a non-negative integer (default {default})")
+
+
+def add_output_flags(parser: argparse.ArgumentParser, *, csv: bool = True, plot: bool = True) -> None:
+    parser.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
+    if csv:
+        parser.add_argument("--csv", metavar="PATH", help="write the table as CSV to PATH")
+    if plot:
+        parser.add_argument("--plot", metavar="PATH", help="write the figure to PATH (PNG)")
+
+
+def add_progress_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar on stderr")
+
+
+# --------------------------------------------------------------------------
+# Whole-or-nothing writes
+# --------------------------------------------------------------------------
+
+def _atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    def write(tmp):
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+    return _atomic_write(path, write)
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _json_default(obj):
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        np = None
+    if np is not None:
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            return _finite_or_none(float(obj))
+        if isinstance(obj, np.ndarray):
+            return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"not JSON serializable: {type(obj).__name__}")
+
+
+def _finite_or_none(x: float):
+    return x if math.isfinite(x) else None
+
+
+def _clean(obj):
+    """Replace non-finite floats by None so the JSON stays standard."""
+    if isinstance(obj, float):
+        return _finite_or_none(obj)
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def atomic_write_json(path, data) -> Path:
+    """Write ``data`` as indented standard JSON (NaN and inf become null)."""
+    text = json.dumps(_clean(data), indent=2, default=_json_default, allow_nan=False)
+    return atomic_write_text(path, text + "\n")
+
+
+def atomic_savefig(fig, path, **kwargs) -> Path:
+    """Save a matplotlib figure whole or not at all (format from the suffix)."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".") or "png"
+    return _atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, **kwargs))
+
+
+# --------------------------------------------------------------------------
+# Progress on stderr
+# --------------------------------------------------------------------------
+
+class Progress:
+    """A minimal progress bar on stderr.
+
+    Silent when ``quiet`` is true or stderr is not a terminal, and before
+    ``delay`` seconds have passed, so quick runs print nothing.
+
+    Examples
+    --------
+    >>> with Progress(3, "dims", quiet=True) as bar:
+    ...     for _ in range(3):
+    ...         bar.update(1, note="d=10")
+    """
+
+    def __init__(self, total: int, label: str = "", *, quiet: bool = False,
+                 delay: float = 0.5, stream=None):
+        self.total = max(int(total), 1)
+        self.label = label
+        self.stream = sys.stderr if stream is None else stream
+        is_tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.enabled = (not quiet) and is_tty
+        self.delay = delay
+        self.done = 0
+        self.start = time.perf_counter()
+        self._drawn = False
+
+    def update(self, n: int = 1, note: str = "") -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        elapsed = time.perf_counter() - self.start
+        if elapsed < self.delay and self.done < self.total:
+            return
+        width = 30
+        frac = min(self.done / self.total, 1.0)
+        bar = "#" * int(round(width * frac)) + "-" * (width - int(round(width * frac)))
+        eta = elapsed / frac - elapsed if frac > 0 else float("nan")
+        eta_text = f"{eta:5.1f}s left" if math.isfinite(eta) else ""
+        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {elapsed:5.1f}s {eta_text} {note}".rstrip() + "\x1b[K")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+# --------------------------------------------------------------------------
+# Metadata
+# --------------------------------------------------------------------------
+
+def _version(name: str) -> str | None:
+    try:
+        return _metadata.version(name)
+    except _metadata.PackageNotFoundError:
+        return None
+
+
+def run_metadata(command: str, args: argparse.Namespace | dict | None = None, *,
+                 seed=None, backend: str | None = None, device: str | None = None) -> dict:
+    """The block every JSON output starts with: what ran, where, with what.
+
+    Returns a dict with the command, its arguments, the seed, the backend and
+    device, the UTC time, and the versions of Python and the key packages.
+    """
+    if isinstance(args, argparse.Namespace):
+        arg_dict = {k: v for k, v in vars(args).items() if not callable(v)}
+    else:
+        arg_dict = dict(args or {})
+    return {
+        "command": command,
+        "arguments": _clean(json.loads(json.dumps(arg_dict, default=str))),
+        "seed": seed,
+        "backend": backend,
+        "device": device,
+        "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "versions": {
+            "python": platform.python_version(),
+            **{name: _version(name) for name in
+               ("bingeo", "numpy", "numba", "numba-cuda", "scipy", "sympy", "matplotlib")},
+        },
+        "platform": platform.platform(),
+    }
+
+
+# --------------------------------------------------------------------------
+# main() plumbing
+# --------------------------------------------------------------------------
+
+def run_main(prog: str, body: Callable[[], int | None]) -> int:
+    """Run a command's body; a :class:`CliError` or ValueError from argument
+    checking becomes ``prog: error: message`` on stderr and exit status 2.
+
+    Ctrl-C exits with status 130 and one line.
+    """
+    try:
+        code = body()
+    except CliError as exc:
+        sys.stderr.write(f"{prog}: error: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\n{prog}: interrupted\n")
+        return 130
+    return 0 if code is None else int(code)
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence], *, formats: Sequence[str] | None = None) -> str:
+    """A plain aligned text table.
+
+    ``formats`` holds one format spec per column (``""`` for str()); a value
+    of None prints as ``-``.
+    """
+    rows = list(rows)
+    formats = list(formats) if formats is not None else [""] * len(headers)
+    cells = [[_fmt(v, f) for v, f in zip(row, formats)] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+def _fmt(value, spec: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if spec:
+        return format(value, spec)
+    return str(value)
