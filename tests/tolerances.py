@@ -48,3 +48,41 @@ def sum_rtol(n: int, factor: float = 4.0) -> float:
 def se_of_mean(sd: float, n: int) -> float:
     """Standard error of a mean of ``n`` draws with standard deviation ``sd``."""
     return sd / math.sqrt(n)
+
+
+# --- float32 layer kernels and gradient checks (bingeo.bnn.layers) ---------
+
+EPS32 = 2.0 ** -23
+"""Machine epsilon of float32."""
+
+
+def sum_rtol32(n: int, factor: float = 4.0) -> float:
+    """float32 analogue of :func:`sum_rtol`: ``factor * n * eps32``, a bound on
+    ``|sum_a - sum_b| / sum |terms|`` for two float32 summations of ``n``
+    terms in different orders (blocked BLAS against a plain sum).
+
+    >>> sum_rtol32(1) == 4 * 2.0 ** -23
+    True
+    """
+    return factor * max(int(n), 1) * EPS32
+
+
+FD_STEP = 1e-5
+"""Step of the float64 central differences that check backward passes."""
+
+
+def fd_atol(n: int, magnitude: float, curvature: float = 0.0, step: float = FD_STEP) -> float:
+    """Bound on |central difference - directional derivative| in float64.
+
+    Rounding: each of the two evaluations of a scalar built from ``n`` terms
+    whose absolute values sum to ``magnitude`` is off by at most
+    ``sum_rtol(n) * magnitude``; dividing their difference by ``2 * step``
+    gives ``sum_rtol(n) * magnitude / step``.  Truncation: ``curvature *
+    step**2 / 6`` with ``curvature`` a bound on the third directional
+    derivative (0 for functions linear along the direction, such as a layer's
+    output against its input).
+
+    >>> fd_atol(1, 1.0) == sum_rtol(1) / FD_STEP
+    True
+    """
+    return sum_rtol(n) * magnitude / step + curvature * step**2 / 6.0

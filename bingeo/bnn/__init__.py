@@ -1,0 +1,1 @@
+"""A minimal binary neural network engine written in numba."""
