@@ -11,3 +11,17 @@ from .dense import (
     dense_forward,
     dense_forward_reference,
 )
+from .activations import (
+    hardtanh_backward,
+    hardtanh_backward_reference,
+    hardtanh_forward,
+    hardtanh_forward_reference,
+    sign_backward,
+    sign_backward_reference,
+    sign_forward,
+    sign_forward_reference,
+    ternary_backward,
+    ternary_backward_reference,
+    ternary_forward,
+    ternary_forward_reference,
+)
