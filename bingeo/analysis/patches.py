@@ -1,0 +1,47 @@
+"""Convolution inputs as rows: one row per (sample, output position).
+
+A 3x3 convolution with stride 1 and zero "same" padding computes, at every
+output position, the dot product of a filter ``(C, 3, 3)`` with the input
+patch around that position.  Laid out as rows of length ``d = 9 C`` (the
+filter's C-order flattening), a convolution becomes the dense product of the
+patch matrix with the unit rows of :func:`bingeo.analysis.unit_rows`, and
+every dense-layer analysis applies unchanged.  Padding positions hold 0 in
+every patch, in the continuous and in the quantized input alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["conv_patches"]
+
+
+def conv_patches(x, *, kernel: int = 3) -> np.ndarray:
+    """Patch matrix of NCHW inputs for a ``kernel x kernel`` same convolution.
+
+    Returns an array of shape ``(N * H * W, C * kernel * kernel)``, float64:
+    row ``(n * H + i) * W + j`` is the zero-padded patch centred on pixel
+    ``(i, j)`` of sample ``n``, flattened in the order ``(c, di, dj)``.
+
+    Examples
+    --------
+    >>> x = np.arange(4.0).reshape(1, 1, 2, 2)
+    >>> conv_patches(x)[0].reshape(3, 3)
+    array([[0., 0., 0.],
+           [0., 0., 1.],
+           [0., 2., 3.]])
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 4:
+        raise ValueError(f"x: expected NCHW inputs with 4 axes, got shape {x.shape}")
+    if kernel < 1 or kernel % 2 == 0:
+        raise ValueError(f"kernel: expected an odd size >= 1, got {kernel}")
+    n, c, h, w = x.shape
+    r = kernel // 2
+    padded = np.zeros((n, c, h + 2 * r, w + 2 * r))
+    padded[:, :, r:r + h, r:r + w] = x
+    cols = np.empty((n, h, w, c, kernel, kernel))
+    for di in range(kernel):
+        for dj in range(kernel):
+            cols[:, :, :, :, di, dj] = padded[:, :, di:di + h, dj:dj + w].transpose(0, 2, 3, 1)
+    return cols.reshape(n * h * w, c * kernel * kernel)

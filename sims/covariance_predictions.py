@@ -1,0 +1,129 @@
+"""Predicted dot-product correlations of a layer from its input covariance.
+
+For inputs ``a ~ N(0, C)`` and one unit with latent weights ``w`` and
+binarized weights ``b``, the three correlations of
+:data:`bingeo.analysis.CORRELATION_KINDS` are, with ``s = sign(a)``,
+
+* ``corr(a.w, a.b)   = w^T C b / sqrt(w^T C w  b^T C b)``  (the cosine of ``w``
+  and ``b`` in the metric ``C``; exact for every input distribution with
+  covariance ``C``, Gaussian or not);
+* ``corr(a.b, s.b)   = b^T K b / sqrt(b^T C b  b^T S b)``;
+* ``corr(a.w, s.b)   = w^T K b / sqrt(w^T C w  b^T S b)``;
+
+where ``K_ij = E[a_i s_j] = sqrt(2/pi) C_ij / sqrt(C_jj)`` and
+``S_ij = E[s_i s_j] = (2/pi) arcsin(C_ij / sqrt(C_ii C_jj))`` (Sheppard's
+formula; ``S_ii = 1``), both for zero-mean Gaussian inputs.  With ``C = I``
+and ``w`` drawn isotropically these fall to the isotropic theory: the
+cosine of ``w`` and ``sign(w)``, about ``sqrt(2/pi)``; ``sqrt(2/pi)``; and
+about ``2/pi``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["metric_cosines", "sign_cross_covariance", "sign_covariance", "gaussian_dot_correlations"]
+
+
+def metric_cosines(latent, quantized, cov) -> np.ndarray:
+    """Per-unit cosine of rows ``w_u`` and ``b_u`` in the metric ``C``.
+
+    ``cos_C(w, b) = w^T C b / sqrt(w^T C w  b^T C b)``; NaN where a norm is 0.
+
+    Examples
+    --------
+    >>> metric_cosines([[1.0, 0.0]], [[1.0, 1.0]], np.eye(2)).round(4)
+    array([0.7071])
+    >>> metric_cosines([[1.0, 0.0]], [[1.0, 1.0]], np.diag([1.0, 0.0]))
+    array([1.])
+    """
+    w, b, c = _check(latent, quantized, cov)
+    return _ratio(np.einsum("ij,jk,ik->i", w, c, b),
+                  np.einsum("ij,jk,ik->i", w, c, w), np.einsum("ij,jk,ik->i", b, c, b))
+
+
+def sign_cross_covariance(cov) -> np.ndarray:
+    """``K_ij = E[a_i sign(a_j)] = sqrt(2/pi) C_ij / sqrt(C_jj)`` for ``a ~ N(0, C)``.
+
+    A coordinate with zero variance has ``sign(a_j) = +1`` always, so its
+    column is 0.
+
+    Examples
+    --------
+    >>> sign_cross_covariance(np.array([[4.0, 0.0], [0.0, 1.0]])).round(4)
+    array([[1.5958, 0.    ],
+           [0.    , 0.7979]])
+    """
+    c = np.asarray(cov, dtype=np.float64)
+    sd = np.sqrt(np.clip(np.diag(c), 0.0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = math.sqrt(2 / math.pi) * c / np.where(sd > 0, sd, 1.0)[None, :]
+    k[:, sd == 0] = 0.0
+    return k
+
+
+def sign_covariance(cov) -> np.ndarray:
+    """``S_ij = Cov(sign a_i, sign a_j) = (2/pi) arcsin(rho_ij)``, ``S_ii = 1``.
+
+    Coordinates with zero variance have a constant sign: zero rows and columns.
+
+    Examples
+    --------
+    >>> sign_covariance(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    array([[1., 1.],
+           [1., 1.]])
+    """
+    c = np.asarray(cov, dtype=np.float64)
+    sd = np.sqrt(np.clip(np.diag(c), 0.0, None))
+    ok = sd > 0
+    s = np.zeros_like(c)
+    rho = c[np.ix_(ok, ok)] / np.outer(sd[ok], sd[ok])
+    s[np.ix_(ok, ok)] = (2 / math.pi) * np.arcsin(np.clip(rho, -1.0, 1.0))
+    s[np.flatnonzero(ok), np.flatnonzero(ok)] = 1.0
+    return s
+
+
+def gaussian_dot_correlations(latent, quantized, cov) -> dict:
+    """The three predicted correlations per unit, for inputs ``N(0, C)``.
+
+    Returns ``{"wc_wb": ..., "wb_abwb": ..., "wc_abwb": ...}``, each an array
+    with one value per unit (see the module docstring for the formulas).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> w = rng.standard_normal((50, 500))
+    >>> p = gaussian_dot_correlations(w, np.where(w >= 0, 1.0, -1.0), np.eye(500))
+    >>> [round(float(np.mean(v)), 2) for v in p.values()]
+    [0.8, 0.8, 0.64]
+    """
+    w, b, c = _check(latent, quantized, cov)
+    k = sign_cross_covariance(c)
+    s = sign_covariance(c)
+    wcw = np.einsum("ij,jk,ik->i", w, c, w)
+    bcb = np.einsum("ij,jk,ik->i", b, c, b)
+    bsb = np.einsum("ij,jk,ik->i", b, s, b)
+    return {"wc_wb": _ratio(np.einsum("ij,jk,ik->i", w, c, b), wcw, bcb),
+            "wb_abwb": _ratio(np.einsum("ij,jk,ik->i", b, k, b), bcb, bsb),
+            "wc_abwb": _ratio(np.einsum("ij,jk,ik->i", w, k, b), wcw, bsb)}
+
+
+def _ratio(num, x, y):
+    den = np.sqrt(np.clip(x, 0, None) * np.clip(y, 0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _check(latent, quantized, cov):
+    w = np.asarray(latent, dtype=np.float64)
+    b = np.asarray(quantized, dtype=np.float64)
+    c = np.asarray(cov, dtype=np.float64)
+    if w.ndim != 2:
+        raise ValueError(f"latent: expected a (units, d) matrix, got shape {w.shape}")
+    if b.shape != w.shape:
+        raise ValueError(f"quantized: shape {b.shape} differs from latent's {w.shape}")
+    if c.shape != (w.shape[1], w.shape[1]):
+        raise ValueError(f"cov: expected shape ({w.shape[1]}, {w.shape[1]}) to match the fan-in, got {c.shape}")
+    return w, b, c
