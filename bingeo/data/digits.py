@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dataset import Dataset
+from .scaling import scale_pixels
 from .split import stratified_split
 
 __all__ = ["load_digits", "DIGITS_TEST_FRACTION"]
@@ -41,7 +42,7 @@ def load_digits(*, seed=0, test_fraction: float = DIGITS_TEST_FRACTION) -> Datas
     from sklearn.datasets import load_digits as _sklearn_digits
 
     bunch = _sklearn_digits()
-    x = (np.asarray(bunch.images, dtype=np.float64) / 8.0 - 1.0).astype(np.float32)[:, None, :, :]
+    x = scale_pixels(bunch.images, 16)[:, None, :, :]
     y = np.asarray(bunch.target, dtype=np.int64)
     train, test = stratified_split(y, test_fraction=test_fraction, seed=seed)
     return Dataset(x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test],

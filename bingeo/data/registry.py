@@ -5,12 +5,17 @@ from __future__ import annotations
 import inspect
 
 from .dataset import Dataset
+from .cifar import load_cifar10
 from .digits import load_digits
+from .mnist import load_fashion_mnist, load_mnist
 
 __all__ = ["DATASETS", "load_dataset"]
 
 _LOADERS = {
     "digits": load_digits,
+    "mnist": load_mnist,
+    "fashion_mnist": load_fashion_mnist,
+    "cifar10": load_cifar10,
 }
 
 DATASETS = tuple(_LOADERS)
@@ -41,7 +46,7 @@ def load_dataset(name: str, *, data_dir=None, seed=0, **options) -> Dataset:
     >>> load_dataset("digts")
     Traceback (most recent call last):
     ...
-    ValueError: name must be one of digits, got 'digts'
+    ValueError: name must be one of digits, mnist, fashion_mnist, cifar10, got 'digts'
     """
     key = str(name).strip().lower().replace("-", "_") if isinstance(name, str) else None
     if key not in _LOADERS:
