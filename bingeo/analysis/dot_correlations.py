@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 __all__ = ["CORRELATION_KINDS", "column_correlations", "sign_pm1",
-           "preactivations", "dot_product_correlations"]
+           "preactivations", "dot_product_correlations", "summarize_unit_correlations"]
 
 CORRELATION_KINDS = ("wc_wb", "wb_abwb", "wc_abwb")
 """The three correlations, by the pair of pre-activations they compare:
@@ -124,11 +124,21 @@ def dot_product_correlations(inputs, latent, quantized, *, binarized_inputs=None
     out = {"n": int(p["wc"].shape[0]), "d": int(np.asarray(latent).shape[1])}
     for kind, (x, y) in pairs.items():
         per_unit = column_correlations(p[x], p[y])
-        out[kind] = _summary(per_unit, column_correlations(p[x].ravel(), p[y].ravel())[0])
+        out[kind] = summarize_unit_correlations(per_unit, column_correlations(p[x].ravel(), p[y].ravel())[0])
     return out
 
 
-def _summary(per_unit: np.ndarray, pooled: float) -> dict:
+def summarize_unit_correlations(per_unit, pooled: float) -> dict:
+    """Mean, sd (``ddof=1``), standard error ``sd / sqrt(units)`` and count of
+    the finite per-unit correlations, with the ``pooled`` one alongside.
+
+    Examples
+    --------
+    >>> s = summarize_unit_correlations(np.array([0.5, 0.7, np.nan]), 0.6)
+    >>> round(s["mean"], 6), s["units"], s["pooled"]
+    (0.6, 2, 0.6)
+    """
+    per_unit = np.asarray(per_unit, dtype=np.float64)
     good = per_unit[np.isfinite(per_unit)]
     n = good.size
     sd = float(np.std(good, ddof=1)) if n > 1 else math.nan

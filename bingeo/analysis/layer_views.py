@@ -1,0 +1,141 @@
+"""What each weighted layer of a network sees, laid out for the analyses.
+
+:func:`analysis_forward` runs a :class:`bingeo.bnn.Network` on a batch with
+batch normalization in its batch-statistics mode (every run, continuous or
+binary, is normalized to its own scale) and leaves the network's stored
+state untouched.  :func:`layer_views` turns the recorded forward pass into
+one :class:`LayerView` per weighted layer: unit rows of the latent and the
+quantized weights, and input rows (patches for a convolution) of
+
+* ``inputs``: the continuous activations ``A`` the binary network computes,
+  ``hardtanh(signal)`` of the previous layer's batch-normalized output (the
+  image itself for the first layer);
+* ``quantized_inputs``: ``A^b``, what a fully binarized layer multiplies,
+  ``sign(signal)`` (ternary with ``levels = 3``); for the first layer the
+  quantized image, which the network itself does not use unless asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .patches import conv_patches
+from .unit_rows import unit_rows
+
+__all__ = ["LayerView", "analysis_forward", "layer_views", "weight_rows", "input_rows"]
+
+
+@dataclass
+class LayerView:
+    """One weighted layer, as rows.
+
+    Attributes
+    ----------
+    index, name, kind : int, str, str
+    latent, quantized : ndarray, (units, d)
+        unit rows of the latent weights and of the quantized weights (the
+        layer's configured quantizer; plain sign or ternary for a layer the
+        network keeps continuous).
+    inputs, quantized_inputs : ndarray, (rows, d)
+        ``A`` and ``A^b`` (see the module docstring); a row per sample for a
+        dense layer, per sample and output position for a convolution.
+    """
+
+    index: int
+    name: str
+    kind: str
+    latent: np.ndarray
+    quantized: np.ndarray
+    inputs: np.ndarray
+    quantized_inputs: np.ndarray
+
+    @property
+    def d(self) -> int:
+        """Fan-in: the length of a weight row."""
+        return int(self.latent.shape[1])
+
+    @property
+    def units(self) -> int:
+        return int(self.latent.shape[0])
+
+
+def analysis_forward(net, x, **switches):
+    """``net.forward(x, training=True, record=True, **switches)`` with the
+    running statistics restored afterwards: batch statistics, no side effect.
+
+    Returns ``(output, records)``.
+    """
+    saved = [(m.copy(), v.copy()) for m, v in zip(net.running_mean, net.running_var)]
+    try:
+        return net.forward(x, training=True, record=True, **switches)
+    finally:
+        for (m, v), rm, rv in zip(saved, net.running_mean, net.running_var):
+            rm[...] = m
+            rv[...] = v
+        net._cache = None
+
+
+def weight_rows(kind: str, w) -> np.ndarray:
+    """Unit rows of a layer's weights: conv ``(F, C, 3, 3)``, dense ``(K, M)``.
+
+    Examples
+    --------
+    >>> weight_rows("dense", np.zeros((5, 3))).shape, weight_rows("conv", np.zeros((4, 2, 3, 3))).shape
+    ((3, 5), (4, 18))
+    """
+    if kind not in ("conv", "dense"):
+        raise ValueError(f"kind: expected 'conv' or 'dense', got {kind!r}")
+    return unit_rows(w, unit_axis=0 if kind == "conv" else 1)
+
+
+def input_rows(kind: str, a) -> np.ndarray:
+    """Input rows of a layer: patches of NCHW inputs for a conv, ``(N, K)`` as is for dense.
+
+    Examples
+    --------
+    >>> input_rows("conv", np.zeros((2, 1, 4, 4))).shape
+    (32, 9)
+    """
+    if kind == "conv":
+        return conv_patches(a)
+    if kind == "dense":
+        a = np.asarray(a, dtype=np.float64)
+        return a.reshape(a.shape[0], -1)
+    raise ValueError(f"kind: expected 'conv' or 'dense', got {kind!r}")
+
+
+def layer_views(net, x, *, layers=None) -> list[LayerView]:
+    """One :class:`LayerView` per weighted layer of ``net`` on the batch ``x``.
+
+    ``layers`` (indices or names) restricts the views to some layers.
+
+    Examples
+    --------
+    >>> from bingeo.bnn import ModelConfig, Network
+    >>> net = Network(ModelConfig(architecture="c2-d3", input_shape=(1, 4, 4), num_classes=2))
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (5, 1, 4, 4))
+    >>> [(v.name, v.latent.shape, v.inputs.shape) for v in layer_views(net, x)]
+    [('conv1', (2, 9), (80, 9)), ('dense1', (3, 32), (5, 32)), ('output', (2, 3), (5, 3))]
+    """
+    wanted = None if layers is None else {net.layer_index(k) for k in layers}
+    _, records = analysis_forward(net, x)
+    _, first = analysis_forward(net, x, binarize_inputs={0: True})
+    views = []
+    for rec in records:
+        if wanted is not None and rec.index not in wanted:
+            continue
+        if rec.index == 0:
+            a = np.asarray(rec.input_signal, dtype=np.float64)
+            ab = first[0].input
+        else:
+            a = np.clip(np.asarray(rec.input_signal, dtype=np.float64), -1.0, 1.0)  # hardtanh
+            ab = net._activate(np.ascontiguousarray(rec.input_signal, dtype=np.float32), True)
+        views.append(LayerView(
+            rec.index, rec.name, rec.kind,
+            latent=weight_rows(rec.kind, rec.weights_latent),
+            quantized=weight_rows(rec.kind, net.effective_weights(rec.index, True)),
+            inputs=input_rows(rec.kind, a.reshape(rec.input.shape)),
+            quantized_inputs=input_rows(rec.kind, np.asarray(ab).reshape(rec.input.shape))))
+    return views
