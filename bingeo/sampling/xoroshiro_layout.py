@@ -1,0 +1,173 @@
+"""The stream layout of the xoroshiro samplers: which stream draws which
+coordinate of which trial, and the per-coordinate math done on each draw.
+
+The CUDA kernels (:mod:`bingeo.sampling.cuda`) and their CPU twin
+(:mod:`bingeo.sampling.xoroshiro_cpu`) both follow this layout and call the
+scalar ``@njit`` helpers below, so the twin reproduces the GPU draw for draw.
+
+Layout
+------
+* ``key``: one uint64 from the user's seed,
+  ``SeedSequence(seed).generate_state(1, uint64)[0]`` (:func:`stream_key`).
+* Each trial ``t`` (0-based) owns ``LANES`` = 256 xoroshiro128+ streams;
+  lane ``l`` of trial ``t`` is stream number ``n = t * LANES + l``, whose
+  state is outputs ``2n`` and ``2n + 1`` of SplitMix64 seeded with ``key``
+  (:func:`bingeo.sampling.xoroshiro.stream_state`).
+* Coordinates come in pairs: pair ``p`` holds coordinates ``2p`` and
+  ``2p + 1`` (the second is dropped when ``2p + 1 = d``).  Lane ``l`` draws
+  pairs ``p = l, l + LANES, l + 2 LANES, ...`` while ``2p < d``, in that
+  order, each pair from the next outputs of its stream (:func:`draw_pair`):
+  two outputs for normal, uniform, laplace and anisotropic normal, four for
+  Student t.
+* ``sample_pair_cos`` draws, for each pair ``p``, first the pair of the
+  vector u, then the pair of the vector v (four outputs).
+* ``rotated-sign``: the d x d Haar rotation is
+  ``bingeo.quantize.haar_rotation(d, seed)``, the very rotation the CPU
+  backend uses for that seed.
+
+How the lanes map onto GPU threads (a block per trial, a thread per lane or
+per several lanes) changes only the order of the final summation, never a
+draw.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from bingeo.quantize_jit import kbit_scalar, sign_scalar, ternary_scalar
+from bingeo.sampling.xoroshiro import (
+    laplace_from_uniform,
+    normal_from_uniforms,
+    student_t_from_uniforms,
+    uniform_open01,
+    xoroshiro128p_next,
+)
+from bingeo.seeding import as_seed_sequence
+
+__all__ = [
+    "LANES",
+    "DIST_NORMAL",
+    "DIST_UNIFORM",
+    "DIST_LAPLACE",
+    "DIST_T",
+    "QUANT_SIGN",
+    "QUANT_TERNARY",
+    "QUANT_KBIT",
+    "stream_key",
+    "draw_pair",
+    "quantize_scalar",
+    "cos_from_sums",
+]
+
+LANES = 256
+"""xoroshiro128+ streams per trial."""
+
+DIST_NORMAL = 0
+DIST_UNIFORM = 1
+DIST_LAPLACE = 2
+DIST_T = 3
+
+QUANT_SIGN = 0
+QUANT_TERNARY = 1
+QUANT_KBIT = 2
+
+def stream_key(seed) -> np.uint64:
+    """The 64-bit key all streams of one call derive from:
+    ``SeedSequence(seed).generate_state(1, uint64)[0]`` (a SeedSequence is
+    used as is, and not advanced).
+
+    Examples
+    --------
+    >>> int(stream_key(0)) == int(stream_key(np.random.SeedSequence(0)))
+    True
+    >>> int(stream_key(0)) != int(stream_key(1))
+    True
+    """
+    return np.uint64(as_seed_sequence(seed).generate_state(1, np.uint64)[0])
+
+
+@njit(cache=True)
+def draw_pair(dist_code, nu, s0, s1):
+    """The two coordinates of one pair, in the standard form of the
+    distribution (scales are applied by the caller), and the next state.
+
+    ``DIST_NORMAL``: Box-Muller on outputs (x1, x2).  ``DIST_UNIFORM``:
+    ``2u - 1`` on (-1, 1), one output each.  ``DIST_LAPLACE``: inverse CDF,
+    one output each.  ``DIST_T``: Bailey's transform, two outputs each
+    (four in all).
+
+    Returns
+    -------
+    (c0, c1, s0, s1)
+
+    Examples
+    --------
+    >>> from bingeo.sampling.xoroshiro import stream_state
+    >>> s = stream_state(np.uint64(1), np.uint64(0))
+    >>> c0, c1, s0, s1 = draw_pair(DIST_UNIFORM, 0.0, *s)
+    >>> bool(-1 < c0 < 1 and -1 < c1 < 1)
+    True
+    """
+    x1, s0, s1 = xoroshiro128p_next(s0, s1)
+    x2, s0, s1 = xoroshiro128p_next(s0, s1)
+    u1 = uniform_open01(x1)
+    u2 = uniform_open01(x2)
+    if dist_code == DIST_UNIFORM:
+        return 2.0 * u1 - 1.0, 2.0 * u2 - 1.0, s0, s1
+    if dist_code == DIST_LAPLACE:
+        return laplace_from_uniform(u1), laplace_from_uniform(u2), s0, s1
+    if dist_code == DIST_T:
+        x3, s0, s1 = xoroshiro128p_next(s0, s1)
+        x4, s0, s1 = xoroshiro128p_next(s0, s1)
+        c0 = student_t_from_uniforms(u1, u2, nu)
+        c1 = student_t_from_uniforms(uniform_open01(x3), uniform_open01(x4), nu)
+        return c0, c1, s0, s1
+    z0, z1 = normal_from_uniforms(u1, u2)
+    return z0, z1, s0, s1
+
+
+@njit(cache=True)
+def quantize_scalar(w, quant_code, p1, p2, scale):
+    """q(w) for one coordinate with scale factor ``scale``, by the shared
+    scalar quantizers of :mod:`bingeo.quantize_jit` (sign(+-0.0) = +1).
+
+    ``QUANT_SIGN``: sign(w).  ``QUANT_TERNARY``: sign(w) if |w| > p1 * scale
+    else 0 (p1 = tau sd).  ``QUANT_KBIT``: the k-bit mid-rise quantizer with
+    step p1 * scale, clipped to +-p2 * scale (p1 = 2c / 2^k, p2 = c - p1/2,
+    c = clip sd).
+
+    Examples
+    --------
+    >>> quantize_scalar(-0.0, QUANT_SIGN, 0.0, 0.0, 1.0)
+    1.0
+    >>> quantize_scalar(0.5, QUANT_TERNARY, 0.5, 0.0, 1.0)
+    0.0
+    >>> quantize_scalar(0.3, QUANT_KBIT, 0.5, 0.75, 1.0)
+    0.25
+    """
+    if quant_code == QUANT_TERNARY:
+        return ternary_scalar(w, p1 * scale)
+    if quant_code == QUANT_KBIT:
+        return kbit_scalar(w, p1 * scale, p2 * scale)
+    return sign_scalar(w)
+
+
+@njit(cache=True)
+def cos_from_sums(dot, norm2_a, norm2_b):
+    """``dot / sqrt(norm2_a * norm2_b)`` clipped to [-1, 1] (rounding can
+    pass 1 by an ulp); 0 when a norm is zero, as the CPU backend does.
+
+    Examples
+    --------
+    >>> cos_from_sums(3.0, 9.0, 1.0)
+    1.0
+    >>> cos_from_sums(0.0, 1.0, 0.0)
+    0.0
+    """
+    if norm2_a > 0.0 and norm2_b > 0.0:
+        c = dot / math.sqrt(norm2_a * norm2_b)
+        return min(1.0, max(-1.0, c))
+    return 0.0
