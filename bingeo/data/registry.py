@@ -8,6 +8,7 @@ from .dataset import Dataset
 from .cifar import load_cifar10
 from .digits import load_digits
 from .mnist import load_fashion_mnist, load_mnist
+from .synthetic import load_synthetic
 
 __all__ = ["DATASETS", "load_dataset"]
 
@@ -16,6 +17,7 @@ _LOADERS = {
     "mnist": load_mnist,
     "fashion_mnist": load_fashion_mnist,
     "cifar10": load_cifar10,
+    "synthetic": load_synthetic,
 }
 
 DATASETS = tuple(_LOADERS)
@@ -46,7 +48,7 @@ def load_dataset(name: str, *, data_dir=None, seed=0, **options) -> Dataset:
     >>> load_dataset("digts")
     Traceback (most recent call last):
     ...
-    ValueError: name must be one of digits, mnist, fashion_mnist, cifar10, got 'digts'
+    ValueError: name must be one of digits, mnist, fashion_mnist, cifar10, synthetic, got 'digts'
     """
     key = str(name).strip().lower().replace("-", "_") if isinstance(name, str) else None
     if key not in _LOADERS:
