@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_seed", "check_int", "check_real"]
+__all__ = ["check_bool", "check_seed", "check_int", "check_real"]
 
 
 def check_seed(seed, name: str = "seed"):
@@ -70,3 +70,16 @@ def check_real(value, name: str, *, low: float, high: float | None = None,
     if not ok:
         raise ValueError(f"{name} must be a real number {accepted}, got {value!r}")
     return float(value)
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` if it is True or False (numpy bools included).
+
+    >>> check_bool("no", "download")
+    Traceback (most recent call last):
+    ...
+    ValueError: download must be True or False, got 'no'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

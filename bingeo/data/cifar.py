@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .arguments import check_bool
 from .dataset import Dataset
 from .files import RemoteFile, data_root, find_or_download
 from .scaling import scale_pixels
@@ -142,6 +143,7 @@ def load_cifar10(*, data_dir=None, download: bool = True) -> Dataset:
     bingeo.data.files.DataFileNotFoundError
         No files and no download; the message says how to provide them.
     """
+    download = check_bool(download, "download")
     root = data_root(data_dir)
     folders = [root / "cifar10", root]
     for folder in folders:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .arguments import check_bool
 from .download import download_file
 
 __all__ = ["DATA_DIR_ENV", "DataFileNotFoundError", "RemoteFile", "data_root", "find_or_download"]
@@ -76,6 +77,7 @@ def find_or_download(remote: RemoteFile, folders, *, dataset: str, download: boo
     ...     find_or_download(f, [pathlib.Path(d)], dataset="toy").name
     'labels'
     """
+    download = check_bool(download, "download")
     folders = [Path(f) for f in folders]
     names = (remote.name, *remote.local_names)
     for folder in folders:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .arguments import check_bool
 from .dataset import Dataset
 from .files import RemoteFile, data_root, find_or_download
 from .idx import read_idx
@@ -86,6 +87,7 @@ def load_fashion_mnist(*, data_dir=None, download: bool = True) -> Dataset:
 
 
 def _load_idx_dataset(name, files: IdxFiles, torchvision_name, class_names, *, data_dir, download) -> Dataset:
+    download = check_bool(download, "download")
     root = data_root(data_dir)
     folders = [root / name, root, root / torchvision_name / "raw"]
 

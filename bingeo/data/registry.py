@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 from .dataset import Dataset
+from .arguments import check_seed
 from .cifar import load_cifar10
 from .digits import load_digits
 from .mnist import load_fashion_mnist, load_mnist
@@ -53,6 +54,7 @@ def load_dataset(name: str, *, data_dir=None, seed=0, **options) -> Dataset:
     key = str(name).strip().lower().replace("-", "_") if isinstance(name, str) else None
     if key not in _LOADERS:
         raise ValueError(f"name must be one of {', '.join(DATASETS)}, got {name!r}")
+    check_seed(seed)
     loader = _LOADERS[key]
     accepted = inspect.signature(loader).parameters
     given = dict(options)

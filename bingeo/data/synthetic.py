@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..seeding import child_seed_sequence
 from .arguments import check_int, check_real, check_seed
 from .dataset import Dataset
 
@@ -156,7 +157,7 @@ def make_gaussian_mixture(n: int, *, side: int = 8, num_classes: int = 10, rho: 
     num_classes = check_int(num_classes, "num_classes", low=2)
     rho = check_real(rho, "rho", low=0.0, high=1.0)
     separation = check_real(separation, "separation", low=0.0)
-    means_seed, labels_seed, noise_seed = _children(check_seed(seed), 3)
+    means_seed, labels_seed, noise_seed = (child_seed_sequence(check_seed(seed), i) for i in range(3))
 
     d = side * side
     scale = 1.0 / (3.0 * math.sqrt(1.0 + separation ** 2 / (2 * d)))
@@ -174,15 +175,6 @@ def make_gaussian_mixture(n: int, *, side: int = 8, num_classes: int = 10, rho: 
     return GaussianMixtureSample(x=x, y=y, class_means=class_means[:, None], within_covariance=within,
                                  covariance=covariance, mean=mean, scale=scale, rho=rho,
                                  separation=separation)
-
-
-def _children(seed, count: int):
-    """``count`` child SeedSequences of ``seed``, as ``SeedSequence.spawn``
-    makes them, but without advancing ``seed``'s spawn counter: the same
-    seed always gives the same children."""
-    parent = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return [np.random.SeedSequence(parent.entropy, spawn_key=(*parent.spawn_key, i),
-                                   pool_size=parent.pool_size) for i in range(count)]
 
 
 def load_synthetic(*, seed=0, n_train: int = 10000, n_test: int = 2000, side: int = 8,

@@ -112,3 +112,9 @@ class Payload:
 def test_batches_cannot_run_code():
     with pytest.raises(ValueError, match="builtins.print is not allowed"):
         read_cifar_batch(io.BytesIO(pickle.dumps({b"data": Payload(), b"labels": []})))
+
+
+def test_bad_download_is_named(tmp_path):
+    write_cifar_folder(tmp_path, cifar_batches())
+    with pytest.raises(ValueError, match="^download must be True or False"):
+        load_cifar10(data_dir=tmp_path, download=1)

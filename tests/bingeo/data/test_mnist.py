@@ -78,3 +78,10 @@ def test_bad_data_dir_is_named():
         load_mnist(data_dir=3, download=False)
     with pytest.raises(ValueError, match="data_dir"):
         load_dataset("mnist", data_dir="", download=False)
+
+
+def test_bad_download_and_seed_are_named(tmp_path):
+    with pytest.raises(ValueError, match="^download must be True or False"):
+        load_mnist(data_dir=tmp_path, download="no")
+    with pytest.raises(ValueError, match="^seed must be"):
+        load_dataset("mnist", data_dir=tmp_path, seed=-1, download=False)
