@@ -25,6 +25,7 @@ __all__ = [
     "child_seed_sequence",
     "chunk_seed_sequences",
     "chunk_generators",
+    "chunk_sfc64_states",
     "chunk_state_words",
     "auxiliary_generator",
     "chunk_count",
@@ -92,8 +93,26 @@ def chunk_seed_sequences(seed, n_chunks: int) -> list:
 
 
 def make_generator(seed_sequence: np.random.SeedSequence) -> np.random.Generator:
-    """The ``numpy.random.Generator`` (PCG64 bit generator) of one stream."""
-    return np.random.Generator(np.random.PCG64(seed_sequence))
+    """The ``numpy.random.Generator`` of one stream, on numpy's SFC64 bit
+    generator (the CPU kernels run the same stream from its 4-word state,
+    see :func:`chunk_sfc64_states`)."""
+    return np.random.Generator(np.random.SFC64(seed_sequence))
+
+
+def chunk_sfc64_states(seed, n_chunks: int) -> np.ndarray:
+    """The starting SFC64 states of the chunk streams, shape (n_chunks, 4),
+    uint64: row ``i`` is the state of ``chunk_generators(seed, n)[i]``.
+
+    Examples
+    --------
+    >>> s = chunk_sfc64_states(0, 3)
+    >>> s.shape, bool((s[1] == chunk_generators(0, 3)[1].bit_generator.state["state"]["state"]).all())
+    ((3, 4), True)
+    """
+    out = np.empty((int(n_chunks), 4), dtype=np.uint64)
+    for i, s in enumerate(chunk_seed_sequences(seed, n_chunks)):
+        out[i] = np.random.SFC64(s).state["state"]["state"]
+    return out
 
 
 def chunk_generators(seed, n_chunks: int) -> list:

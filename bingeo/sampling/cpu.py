@@ -12,8 +12,10 @@ rotation.
 
 Reproducibility: chunk ``c`` holds trials ``[c*m, (c+1)*m)`` with
 m = :func:`chunk_trials` (a function of d only) and draws from its own
-``numpy.random.Generator`` (``bingeo.seeding.chunk_generators``), run inside
-numba by numpy's own algorithms (the ziggurat for normals).  The numbers are
+``numpy.random.Generator`` on the SFC64 bit generator
+(``bingeo.seeding.chunk_generators``); the kernels run that very stream from
+its 4-word state with numpy's own algorithms translated to numba
+(:mod:`bingeo.sampling.sfc64`: the ziggurat for normals), bit for bit.  The numbers are
 the same whatever ``NUMBA_NUM_THREADS``, and the first trials of a longer run
 equal a shorter run with the same seed and d.
 
@@ -31,8 +33,8 @@ from numba import njit, prange
 
 from bingeo.quantize import haar_rotation
 from bingeo.quantize_jit import kbit_scalar, kbit_step, sign_scalar, ternary_scalar
-from bingeo.sampling import specs
-from bingeo.seeding import chunk_count, chunk_generators
+from bingeo.sampling import sfc64, specs
+from bingeo.seeding import chunk_count, chunk_generators, chunk_sfc64_states
 
 __all__ = ["sample_cos_cpu", "sample_pair_cos_cpu", "chunk_trials", "CHUNK_DRAWS"]
 
@@ -58,16 +60,17 @@ def chunk_trials(d: int) -> int:
 # Scalar helpers
 # --------------------------------------------------------------------------
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _draw(rng, dist_code, nu):
-    """One coordinate in the standard form of the distribution."""
+    """One coordinate in the standard form of the distribution, from the
+    SFC64 state ``rng`` (advanced in place)."""
     if dist_code == _NORMAL:
-        return rng.standard_normal()
+        return sfc64.standard_normal(rng)
     if dist_code == _UNIFORM:
-        return rng.uniform(-1.0, 1.0)
+        return sfc64.uniform(rng, -1.0, 1.0)
     if dist_code == _LAPLACE:
-        return rng.laplace(0.0, 1.0)
-    return rng.standard_t(nu)
+        return sfc64.laplace(rng, 0.0, 1.0)
+    return sfc64.standard_t(rng, nu)
 
 
 @njit(cache=True)
@@ -135,8 +138,8 @@ def _pair_cos_one(rng, d):
     uu = 0.0
     vv = 0.0
     for _ in range(d):
-        u = rng.standard_normal()
-        v = rng.standard_normal()
+        u = sfc64.standard_normal(rng)
+        v = sfc64.standard_normal(rng)
         uv += u * v
         uu += u * u
         vv += v * v
@@ -146,13 +149,14 @@ def _pair_cos_one(rng, d):
 
 
 # --------------------------------------------------------------------------
-# Kernels: prange over chunks, each chunk with its own Generator
+# Kernels: prange over chunks, each chunk with its own stream (a row of
+# ``states``, advanced in place)
 # --------------------------------------------------------------------------
 
 @njit(cache=True, parallel=True)
-def _sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, out):
-    for c in prange(len(gens)):
-        rng = gens[c]
+def _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out):
+    for c in prange(states.shape[0]):
+        rng = states[c]
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
@@ -160,9 +164,9 @@ def _sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, out):
 
 
 @njit(cache=True, parallel=True)
-def _quantized_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out):
-    for c in prange(len(gens)):
-        rng = gens[c]
+def _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out):
+    for c in prange(states.shape[0]):
+        rng = states[c]
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
@@ -170,12 +174,12 @@ def _quantized_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, iso
 
 
 @njit(cache=True, parallel=True)
-def _rotated_sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out):
+def _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out):
     """cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) with v = R w
     (R orthogonal: w.q = v.sign(v), |q| = sqrt(d)); rot_t = R^T, so row j of
     rot_t is column j of R and v accumulates column by column."""
-    for c in prange(len(gens)):
-        rng = gens[c]
+    for c in prange(states.shape[0]):
+        rng = states[c]
         w = np.empty(d)
         v = np.empty(d)
         start = c * per_chunk
@@ -198,9 +202,9 @@ def _rotated_sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, 
 
 
 @njit(cache=True, parallel=True)
-def _pair_cos_kernel(gens, d, trials, per_chunk, out):
-    for c in prange(len(gens)):
-        rng = gens[c]
+def _pair_cos_kernel(states, d, trials, per_chunk, out):
+    for c in prange(states.shape[0]):
+        rng = states[c]
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
@@ -273,7 +277,7 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     [1.0, 1.0, 1.0]
     """
     per_chunk = chunk_trials(d)
-    gens = chunk_generators(seed, chunk_count(trials, per_chunk))
+    n_chunks = chunk_count(trials, per_chunk)
     out = np.empty(trials, dtype=np.float64)
     if trials == 0:
         return out
@@ -282,15 +286,17 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     isotropic = dist.kind != "aniso"
     scales = np.ones(1) if isotropic else np.ascontiguousarray(dist.scales_for(d), dtype=np.float64)
     if quantizer.kind == "custom":
-        _custom_cos(gens, d, trials, per_chunk, dist, quantizer, out)
-    elif quantizer.kind == "rotated-sign":
+        _custom_cos(chunk_generators(seed, n_chunks), d, trials, per_chunk, dist, quantizer, out)
+        return out
+    states = chunk_sfc64_states(seed, n_chunks)
+    if quantizer.kind == "rotated-sign":
         rot_t = np.ascontiguousarray(haar_rotation(d, seed).T)
-        _rotated_sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out)
+        _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out)
     elif quantizer.kind in ("sign", "xnor") and isotropic:
-        _sign_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, out)
+        _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out)
     else:
         q_code, p1, p2 = _thresholds(quantizer, dist)
-        _quantized_cos_kernel(gens, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out)
+        _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out)
     return out
 
 
@@ -305,8 +311,8 @@ def sample_pair_cos_cpu(d: int, trials: int, *, seed=0) -> np.ndarray:
     ((500,), True)
     """
     per_chunk = chunk_trials(d)
-    gens = chunk_generators(seed, chunk_count(trials, per_chunk))
     out = np.empty(trials, dtype=np.float64)
     if trials:
-        _pair_cos_kernel(gens, d, trials, per_chunk, out)
+        states = chunk_sfc64_states(seed, chunk_count(trials, per_chunk))
+        _pair_cos_kernel(states, d, trials, per_chunk, out)
     return out
