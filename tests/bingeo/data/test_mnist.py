@@ -6,7 +6,7 @@ import pytest
 from bingeo.data import (DATA_DIR_ENV, DataFileNotFoundError, load_dataset, load_fashion_mnist,
                          load_mnist)
 
-from .formats import mnist_like_arrays, write_idx, write_mnist_files
+from .formats import mnist_like_arrays, write_mnist_files
 
 
 def check(ds, arrays, name):
@@ -34,6 +34,7 @@ def test_fashion_mnist_via_load_dataset(tmp_path):
     ds = load_dataset("fashion-mnist", data_dir=tmp_path, download=False)
     check(ds, arrays, "fashion_mnist")
     assert ds.class_names[0] == "T-shirt/top" and ds.class_names[9] == "Ankle boot"
+    np.testing.assert_array_equal(load_fashion_mnist(data_dir=tmp_path, download=False).x_test, ds.x_test)
 
 
 def test_environment_variable_names_the_folder(tmp_path, monkeypatch):
