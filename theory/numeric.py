@@ -208,7 +208,7 @@ LIMIT_COS_VALUE: float = _float(LIMIT_COS)
 """sqrt(2/pi) as a float (about 0.7979)."""
 
 LIMIT_ANGLE_VALUE: float = _float(LIMIT_ANGLE)
-"""arccos(sqrt(2/pi)) in radians (about 0.6533)."""
+"""arccos(sqrt(2/pi)) in radians (about 0.6470)."""
 
 LIMIT_ANGLE_DEG: float = _float(LIMIT_ANGLE * 180 / sp.pi)
 """arccos(sqrt(2/pi)) in degrees (about 37.07)."""
