@@ -3,7 +3,9 @@ quantized version, batched over rows.
 
 Angles are in radians.  A zero vector has no direction: its cosine with any
 vector is defined as 0 (angle pi/2), matching w.0 = 0.  Rounding can push a
-cosine past +-1 by an ulp; results are clipped to [-1, 1].  NaN propagates.
+cosine past +-1 by an ulp; results are clipped to [-1, 1].  NaN and inf give
+NaN.  Each row is divided by its largest absolute entry before the sums, so
+neither huge nor tiny entries overflow or underflow.
 """
 
 from __future__ import annotations
@@ -40,14 +42,21 @@ def cosine(a, b) -> np.ndarray:
         raise ValueError("a, b: need vectors (at least 1-D arrays), got a scalar")
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"a, b: last axes must have the same length, got {a.shape[-1]} and {b.shape[-1]}")
-    ab = np.sum(a * b, axis=-1)
-    aa = np.sum(a * a, axis=-1)
-    bb = np.sum(b * b, axis=-1)
-    denom = np.sqrt(aa * bb)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    a, b = np.broadcast_arrays(a, b)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        a = a / _row_scale(a)
+        b = b / _row_scale(b)
+        ab = np.sum(a * b, axis=-1)
+        denom = np.sqrt(np.sum(a * a, axis=-1) * np.sum(b * b, axis=-1))
         c = np.where(denom > 0, ab / np.where(denom > 0, denom, 1.0), np.where(np.isnan(denom), np.nan, 0.0))
     c = np.clip(c, -1.0, 1.0)
     return float(c) if c.ndim == 0 else c
+
+
+def _row_scale(x: np.ndarray) -> np.ndarray:
+    """Largest |entry| of each row (1 for a zero row), kept as a last axis."""
+    m = np.max(np.abs(x), axis=-1, keepdims=True)
+    return np.where(m > 0, m, 1.0)
 
 
 def angle(a, b) -> np.ndarray:
