@@ -22,6 +22,13 @@ Symbolic API (SymPy expressions; cosines dimensionless, angles in radians)
     ternary quantization of Gaussian coordinates at threshold tau sigma.
 ``pair_cos_density(d)``, ``pair_mean_cos(d)``, ``pair_var_cos(d)``
     law of cos angle(u, v) for independent rotation-invariant u, v.
+``metric_cos(w, q, C)``, ``dot_corr(key)``
+    corr(a.w, a.q) over a ~ N(0, C), and the large-d dot-product
+    correlations for key in "weights", "activations", "both".
+``ANISOTROPIC_COS``, ``ROTATED_COS``, ``anisotropic_cos(eigenvalues)``
+    large-d cosine for w ~ N(0, Sigma), without and with a random rotation.
+``RESULTS``, ``get_result(name)`` (in ``theory.registry``)
+    every result by name; ``python -m theory`` prints them.
 
 Numeric API (floats, for other code)
 ------------------------------------
@@ -32,12 +39,16 @@ Numeric API (floats, for other code)
     tau a float or array of floats >= 0.
 ``limit_cos_value(X, q=None)``
     a float, for X with numeric parameters.
+``metric_cos_value(w, q, C=None)``, ``dot_corr_value(key)``,
+``anisotropic_cos_value(eigenvalues, rotated=False)``
+    floats (numpy, no numba).
 ``LIMIT_COS_VALUE``, ``LIMIT_ANGLE_VALUE`` (radians), ``LIMIT_ANGLE_DEG``,
 ``VAR_COS_LEADING_VALUE``, ``ANGLE_SD_LEADING_DEG``, ``TERNARY_TAU_OPT_VALUE``,
 ``TERNARY_COS_OPT_VALUE``, ``TERNARY_ANGLE_OPT_DEG``
     float constants.
 """
 
+from theory.dot_products import dot_corr, dot_corr_value, metric_cos, metric_cos_value
 from theory.numeric import (
     ANGLE_SD_LEADING_DEG,
     LIMIT_ANGLE_DEG,
@@ -54,6 +65,7 @@ from theory.numeric import (
 )
 from theory.pair_angle import pair_cos_density, pair_mean_cos, pair_var_cos
 from theory.quantizer_limit import limit_cos, limit_cos_value, limit_d_var_cos, sign_quantizer
+from theory.rotation import ANISOTROPIC_COS, ROTATED_COS, anisotropic_cos, anisotropic_cos_value
 from theory.sign_angle import (
     ANGLE_SD_LEADING,
     LIMIT_ANGLE,

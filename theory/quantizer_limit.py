@@ -29,6 +29,8 @@ from __future__ import annotations
 from typing import Callable
 
 import sympy as sp
+from sympy.stats import Expectation
+from sympy.stats.rv import RandomSymbol
 
 from theory.expectation import expect_with_condition
 
@@ -80,8 +82,27 @@ def _moments(X, q):
     return m_xq, m_xx, m_qq
 
 
+def limit_cos_formula(X, q: Callable | None = None) -> sp.Expr:
+    """The unevaluated limit E[X q(X)] / sqrt(E[X^2] E[q(X)^2]).
+
+    Examples
+    --------
+    >>> LIMIT_COS_FORMULA
+    Expectation(q(X)*X)/sqrt(Expectation(q(X)**2)*Expectation(X**2))
+    """
+    q = _check_quantizer(q)
+    return Expectation(X * q(X)) / sp.sqrt(Expectation(X**2) * Expectation(q(X) ** 2))
+
+
+LIMIT_COS_FORMULA: sp.Expr = limit_cos_formula(RandomSymbol(sp.Symbol("X", real=True)), sp.Function("q"))
+"""The general large-d limit, for a generic coordinate X and quantizer q."""
+
+
 def limit_cos(X, q: Callable | None = None) -> sp.Expr:
     """lim_{d->oo} cos angle(w, q(w)) = E[X q(X)] / sqrt(E[X^2] E[q(X)^2]).
+
+    Evaluates :func:`limit_cos_formula` with X's law: each expectation is an
+    integral against X's density (:mod:`theory.expectation`).
 
     Parameters
     ----------
@@ -110,8 +131,13 @@ def limit_cos(X, q: Callable | None = None) -> sp.Expr:
     """
     q = _check_quantizer(q)
     m_xq, m_xx, m_qq = _moments(X, q)
+    formula = limit_cos_formula(X, q)
+    values = {Expectation(X * q(X)): m_xq, Expectation(X**2): m_xx, Expectation(q(X) ** 2): m_qq}
+    evaluated = formula.xreplace(values)
+    if evaluated.has(Expectation):
+        raise NotImplementedError(f"could not evaluate every expectation in {formula}")
     # force=True: sqrt(1/(nu - 2)) -> 1/sqrt(nu - 2), valid where the moments exist.
-    ratio = sp.powdenest(sp.gammasimp(m_xq / sp.sqrt(m_xx * m_qq)), force=True)
+    ratio = sp.powdenest(sp.gammasimp(evaluated), force=True)
     return sp.simplify(ratio)
 
 
