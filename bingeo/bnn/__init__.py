@@ -3,15 +3,24 @@ re-exports.
 
 ``Network`` runs forward and backward with per-layer binarization switches
 and records every layer's inputs, weights and pre-activations;
-``ModelConfig`` / ``TrainConfig`` describe a network and its training run.
+``ModelConfig`` / ``TrainConfig`` describe a network and its training run;
+``train_model`` trains one on a ``bingeo.data.Dataset`` and ``save_model`` /
+``load_model`` keep it on disk.
 """
 
 from .architecture import DEFAULT_ARCHITECTURE, PAPER_CIFAR10_ARCHITECTURE, LayerPlan, plan_layers
+from .checkpoint import CheckpointError, load_model, save_model
 from .config import ModelConfig, TrainConfig
+from .evaluate import accuracy, confusion_matrix
 from .network import LayerRecord, Network
+from .optim import Adam
+from .reference_step import reference_train_step
+from .train import TrainResult, train_model
 from .weights import WeightQuantizer, haar_rotation
 
 __all__ = [
     "DEFAULT_ARCHITECTURE", "PAPER_CIFAR10_ARCHITECTURE", "LayerPlan", "plan_layers",
     "ModelConfig", "TrainConfig", "Network", "LayerRecord", "WeightQuantizer", "haar_rotation",
+    "CheckpointError", "load_model", "save_model", "accuracy", "confusion_matrix", "Adam",
+    "reference_train_step", "TrainResult", "train_model",
 ]

@@ -2,7 +2,7 @@
 
 Each function follows the layer contract of :mod:`bingeo.bnn.layers` (same
 name, same arguments, same results) but is written as short, obvious numpy:
-the 3x3 convolution is a sum over its nine shifts, max pooling a reshape, and
+the 3x3 convolution is a matrix product with its nine shifts, max pooling a reshape, and
 batch normalization the textbook formulas.  :mod:`bingeo.bnn.reference_step`
 composes them into one training step; nothing here is tuned for speed.
 
@@ -39,6 +39,15 @@ def dense_backward(x, w, dy):
     return (dy @ w.T).astype(_F32), (x.T @ dy).astype(_F32)
 
 
+def _shifts(x):
+    """The nine 3x3 shifts of the zero-padded ``x``, as rows: (N*H*W, C*9),
+    column ``c*9 + 3*i + j`` holding ``xpad[n, c, h+i, v+j]``."""
+    n, c, h, v = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    cols = np.stack([xp[:, :, i:i + h, j:j + v] for i in range(3) for j in range(3)], axis=2)
+    return cols.transpose(0, 3, 4, 1, 2).reshape(n * h * v, c * 9)
+
+
 def conv2d_forward(x, w):
     """3x3 "same" cross-correlation: ``y[n,f,h,v] = sum_{c,i,j} xpad[n,c,h+i,v+j] w[f,c,i,j]``.
 
@@ -50,24 +59,23 @@ def conv2d_forward(x, w):
            [2., 1., 0.]], dtype=float32)
     """
     n, c, h, v = x.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    y = np.zeros((n, w.shape[0], h, v), _F32)
-    for i in range(3):
-        for j in range(3):
-            y += np.einsum("nchv,fc->nfhv", xp[:, :, i:i + h, j:j + v], w[:, :, i, j])
-    return y
+    f = w.shape[0]
+    y = _shifts(x) @ w.reshape(f, c * 9).T
+    return np.ascontiguousarray(y.reshape(n, h, v, f).transpose(0, 3, 1, 2), dtype=_F32)
 
 
 def conv2d_backward(x, w, dy):
-    """Gradients of :func:`conv2d_forward`: each shift's transpose, summed."""
+    """Gradients of :func:`conv2d_forward`: ``dw = dy^T shifts(x)``, and ``dx`` the
+    sum over the nine shifts of ``dy w`` moved back into place."""
     n, c, h, v = x.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    dxp = np.zeros_like(xp)
-    dw = np.zeros_like(w)
+    f = w.shape[0]
+    rows = dy.transpose(0, 2, 3, 1).reshape(n * h * v, f)
+    dw = (rows.T @ _shifts(x)).reshape(w.shape).astype(_F32)
+    dcols = (rows @ w.reshape(f, c * 9)).reshape(n, h, v, c, 3, 3).transpose(0, 3, 4, 5, 1, 2)
+    dxp = np.zeros((n, c, h + 2, v + 2), _F32)
     for i in range(3):
         for j in range(3):
-            dxp[:, :, i:i + h, j:j + v] += np.einsum("nfhv,fc->nchv", dy, w[:, :, i, j])
-            dw[:, :, i, j] = np.einsum("nchv,nfhv->fc", xp[:, :, i:i + h, j:j + v], dy)
+            dxp[:, :, i:i + h, j:j + v] += dcols[:, :, i, j]
     return np.ascontiguousarray(dxp[:, :, 1:-1, 1:-1]), dw
 
 

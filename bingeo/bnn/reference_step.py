@@ -1,0 +1,169 @@
+"""One full training step of the network in plain numpy: the slow, obvious reference.
+
+``reference_train_step`` re-derives everything :class:`bingeo.bnn.Network`,
+:class:`bingeo.bnn.optim.Adam` and :func:`bingeo.bnn.train.train_step`
+compute together, written out in one place with the numpy primitives of
+:mod:`bingeo.bnn.reference_ops`: quantize the weights, run every layer
+forward (op, pools, batch norm with batch statistics, activation), take the
+loss, run backward with the straight-through rules, update with Adam
+(gradients clipped to [-1, 1]) and clip the latent weights to [-1, 1].  It
+works on the plain arrays of ``Network.state_dict()`` and
+``Adam.state_dict()``, and returns new ones; the tests compare it with the
+fast step, and ``python -m sims.bench bnn`` times it beside the fast one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import reference_ops as R
+from .architecture import plan_layers
+from .config import ModelConfig
+
+__all__ = ["reference_train_step", "reference_forward"]
+
+
+def _quantize(v, levels, threshold):
+    sign = np.where(v >= 0, np.float32(1), np.float32(-1))
+    return sign if levels == 2 else np.where(np.abs(v) > threshold, sign, np.float32(0))
+
+
+def _effective_weights(w, cfg: ModelConfig, rotation):
+    """(effective weights, backward function) of latent ``w``, as :mod:`bingeo.bnn.weights`."""
+    cols = w.reshape(w.shape[0], -1).T if w.ndim == 4 else w           # (fan_in, units)
+    q = _quantize(cols, cfg.levels, cfg.threshold) if rotation is None else \
+        rotation.T @ _quantize(rotation @ cols, cfg.levels, cfg.threshold)
+    alpha = np.abs(cols).mean(axis=0, keepdims=True) if cfg.xnor_scale else np.ones((1, cols.shape[1]), np.float32)
+    eff = q * alpha
+
+    def back(g):
+        gcols = g.reshape(g.shape[0], -1).T if g.ndim == 4 else g
+        dw = gcols * alpha                                             # straight through q
+        if cfg.xnor_scale:                                             # d alpha / dw = sign(w) / n
+            dw = dw + np.where(cols >= 0, 1, -1) * (gcols * q).sum(axis=0, keepdims=True) / cols.shape[0]
+        return (dw.T.reshape(w.shape) if w.ndim == 4 else dw).astype(np.float32)
+
+    eff = (eff.T.reshape(w.shape) if w.ndim == 4 else eff).astype(np.float32)
+    return np.ascontiguousarray(eff), back
+
+
+def reference_forward(state: dict, x: np.ndarray, cfg: ModelConfig, *, training: bool = True):
+    """Forward pass; returns ``(output, tape)`` where the tape keeps, per layer,
+    what the backward pass needs.  With ``training`` batch statistics are used
+    (running statistics are not updated here), else the running ones."""
+    plans = plan_layers(cfg.architecture, cfg.input_shape, cfg.num_classes)
+    eps = np.float32(cfg.bn_eps)
+    tape = []
+    a = np.ascontiguousarray(x, np.float32)
+    signal = a
+    for plan in plans:
+        i, name = plan.index, plan.name
+        if plan.kind == "dense":
+            a, signal = a.reshape(len(a), -1), signal.reshape(len(signal), -1)
+        w = state[f"{name}.w"]
+        quantized = cfg.binary and not (i == 0 and cfg.first_layer == "continuous")
+        if quantized:
+            w_eff, w_back = _effective_weights(w, cfg, state.get(f"{name}.rotation"))
+        else:
+            w_eff, w_back = w, (lambda g: g)
+        z = R.conv2d_forward(a, w_eff) if plan.kind == "conv" else R.dense_forward(a, w_eff)
+        pools = []
+        for _ in range(plan.pools):
+            pools.append(z.shape)
+            z, arg = R.maxpool2d_forward(z)
+            pools[-1] = (pools[-1], arg)
+        if training:
+            y, _, _, bn = R.batchnorm_forward_train(z, state[f"{name}.beta"], eps)
+        else:
+            y, bn = R.batchnorm_forward_eval(z, state[f"{name}.running_mean"], state[f"{name}.running_var"],
+                                             state[f"{name}.beta"], eps), None
+        tape.append(dict(plan=plan, a=a, signal=signal, w_eff=w_eff, w_back=w_back, pools=pools, bn=bn,
+                         y_shape=y.shape))
+        if plan.activation:
+            signal = y
+            if not cfg.binary:
+                a = R.hardtanh_forward(y)
+            elif cfg.levels == 3:
+                a = R.ternary_forward(y, np.float32(cfg.threshold))
+            else:
+                a = R.sign_forward(y)
+    return y, tape
+
+
+def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: np.ndarray,
+                         cfg: ModelConfig, *, lr: float, loss: str = "hinge",
+                         lr_scales: dict | None = None,
+                         beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    """One training step on a batch, returning new arrays (the inputs are not changed).
+
+    Parameters
+    ----------
+    state : dict
+        ``Network.state_dict()`` arrays (latent weights, shifts, rotations;
+        running statistics are carried over unchanged here).
+    adam_state : dict
+        ``Adam.state_dict()`` arrays (``m/NAME``, ``v/NAME``, ``t``).
+    x : ndarray, (N, C, H, W)
+    labels : ndarray of int, (N,)
+    cfg : ModelConfig
+    lr : float
+    loss : ``"hinge"`` or ``"softmax"``
+    lr_scales : dict, optional
+        learning-rate multiplier per parameter name (default 1).
+
+    Returns
+    -------
+    new_state, new_adam_state : dict
+    loss_value : float
+    grads : dict
+        the gradients before clipping, by parameter name.
+
+    Examples
+    --------
+    >>> from bingeo.bnn import Network
+    >>> from bingeo.bnn.optim import Adam
+    >>> cfg = ModelConfig(architecture="c2-p-d4", input_shape=(1, 4, 4), num_classes=2)
+    >>> net = Network(cfg)
+    >>> x = np.linspace(-1, 1, 64, dtype=np.float32).reshape(4, 1, 4, 4)
+    >>> new, adam, value, grads = reference_train_step(net.state_dict(), Adam(net.parameters()).state_dict(),
+    ...                                                x, np.array([0, 1, 0, 1]), cfg, lr=0.01)
+    >>> int(adam["t"]), sorted(grads) == sorted(net.parameters())
+    (1, True)
+    """
+    labels = np.asarray(labels, np.int64)
+    out, tape = reference_forward(state, x, cfg, training=True)
+    if loss == "hinge":
+        targets = np.where(np.arange(out.shape[1])[None, :] == labels[:, None], 1, -1).astype(np.float32)
+        value, dy = R.squared_hinge_loss(out, targets)
+    else:
+        value, dy = R.softmax_cross_entropy(out, labels)
+    grads = {}
+    for rec in reversed(tape):
+        plan = rec["plan"]
+        dz, dbeta = R.batchnorm_backward(dy, rec["bn"])
+        for shape, arg in reversed(rec["pools"]):
+            dz = R.maxpool2d_backward(dz, arg, shape)
+        if plan.kind == "conv":
+            da, dw_eff = R.conv2d_backward(rec["a"], rec["w_eff"], dz)
+        else:
+            da, dw_eff = R.dense_backward(rec["a"], rec["w_eff"], dz)
+        grads[f"{plan.name}.w"] = rec["w_back"](dw_eff)
+        grads[f"{plan.name}.beta"] = dbeta
+        if plan.index > 0:
+            # straight-through: the activation passes the gradient where |signal| <= 1
+            dy = R.sign_backward(rec["signal"], da.reshape(rec["signal"].shape))
+            dy = dy.reshape(tape[plan.index - 1]["y_shape"])
+    new_state = {k: v.copy() for k, v in state.items()}
+    new_adam = {k: np.array(v, copy=True) for k, v in adam_state.items()}
+    t = int(adam_state["t"]) + 1
+    new_adam["t"] = np.array(t, np.int64)
+    for name, g in grads.items():
+        g = np.clip(g, -1, 1)
+        m = beta1 * adam_state[f"m/{name}"] + (1 - beta1) * g
+        v = beta2 * adam_state[f"v/{name}"] + (1 - beta2) * g * g
+        rate = lr * (lr_scales or {}).get(name, 1.0)
+        step = rate * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+        new_adam[f"m/{name}"], new_adam[f"v/{name}"] = m.astype(np.float32), v.astype(np.float32)
+        p = state[name] - step
+        new_state[name] = (np.clip(p, -1, 1) if name.endswith(".w") else p).astype(np.float32)
+    return new_state, new_adam, value, grads

@@ -1,0 +1,225 @@
+"""Training: BinaryNet's recipe on a :class:`bingeo.data.Dataset`.
+
+Per epoch ``e`` (counted from 0): the learning rate is
+``TrainConfig.learning_rate(e)``; the training images are shuffled by a
+permutation drawn from ``SeedSequence(seed, spawn_key=(SHUFFLE_STREAM, e))``
+and cut into mini-batches of ``batch_size`` (an incomplete last batch is
+dropped, so batch normalization always sees ``batch_size`` samples); each
+batch takes one step: forward in training mode, loss, backward, Adam with
+gradients clipped to [-1, 1] and each layer's weight rate scaled as
+BinaryNet does (:func:`weight_lr_scales`), then the latent weights clipped
+to [-1, 1].
+
+With ``out_dir`` a checkpoint is written atomically after every epoch; a
+resumed run reloads network, optimizer and epoch count, and since the
+shuffling depends only on (seed, epoch), it computes exactly the weights of
+an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import primitives as P
+from .checkpoint import (CHECKPOINT_FILE, CONFIG_FILE, CheckpointError, load_checkpoint,
+                         read_config, save_checkpoint, save_model, write_config)
+from .config import TrainConfig
+from .evaluate import accuracy
+from .network import Network
+from .optim import Adam
+
+__all__ = ["SHUFFLE_STREAM", "TrainResult", "train_model", "train_step", "clip_latent_weights",
+           "weight_lr_scales",
+           "epoch_permutation", "loss_and_gradient"]
+
+SHUFFLE_STREAM = 0x5348
+"""First spawn key of the shuffling streams (the network's draws use others)."""
+
+
+def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The order of the ``n`` training samples in epoch ``epoch``.
+
+    Examples
+    --------
+    >>> epoch_permutation(0, 3, 5).tolist() == epoch_permutation(0, 3, 5).tolist()
+    True
+    >>> sorted(epoch_permutation(0, 3, 5).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    ss = np.random.SeedSequence(int(seed), spawn_key=(SHUFFLE_STREAM, int(epoch)))
+    return np.random.default_rng(ss).permutation(int(n))
+
+
+def weight_lr_scales(network: Network) -> dict[str, float]:
+    """Per-layer learning-rate multipliers of the latent weights: ``(fan_in + fan_out) / 1.5``.
+
+    BinaryNet initializes a layer's latent weights uniformly in [-H, H],
+    clips them there, and multiplies their learning rate by 1/H, with
+    ``H = sqrt(1.5 / (fan_in + fan_out))`` (Glorot; fan_out = F*9 for a conv
+    layer).  Here latent weights live in [-1, 1], i.e. in units of H, where
+    the same trajectory takes the rate times ``1/H**2``.  Shifts (beta) keep
+    the plain rate.
+
+    Examples
+    --------
+    >>> from bingeo.bnn import ModelConfig
+    >>> net = Network(ModelConfig(architecture="c4-d8", input_shape=(1, 4, 4), num_classes=2))
+    >>> weight_lr_scales(net)
+    {'conv1.w': 30.0, 'dense1.w': 48.0, 'output.w': 6.666666666666667}
+    """
+    scales = {}
+    for plan in network.layers:
+        fan_out = plan.units * (9 if plan.kind == "conv" else 1)
+        scales[f"{plan.name}.w"] = (plan.fan_in + fan_out) / 1.5
+    return scales
+
+
+def clip_latent_weights(network: Network) -> None:
+    """Clip every layer's latent weights to [-1, 1] in place (BinaryConnect)."""
+    for w in network.weights:
+        np.clip(w, -1.0, 1.0, out=w)
+
+
+def loss_and_gradient(out: np.ndarray, labels: np.ndarray, loss: str):
+    """``(loss, dloss/dout)`` for ``loss`` ``"hinge"`` (squared hinge on +-1
+    targets, mean over all N*M entries) or ``"softmax"`` (cross-entropy, mean over N)."""
+    labels = np.asarray(labels, np.int64)
+    if loss == "hinge":
+        targets = np.full(out.shape, -1.0, np.float32)
+        targets[np.arange(len(labels)), labels] = 1.0
+        return P.squared_hinge_loss(out, targets)
+    if loss == "softmax":
+        return P.softmax_cross_entropy(out, labels)
+    raise ValueError(f"loss: expected hinge or softmax, got {loss!r}")
+
+
+def train_step(network: Network, optimizer: Adam, x: np.ndarray, labels: np.ndarray, *,
+               loss: str, lr: float) -> tuple[float, int]:
+    """One training step on a batch; returns (loss, correctly classified in the batch)."""
+    out = network.forward(x, training=True)
+    value, dout = loss_and_gradient(out, labels, loss)
+    grads = network.backward(dout)
+    optimizer.step(grads, lr)
+    clip_latent_weights(network)
+    return value, int(np.sum(np.argmax(out, axis=1) == labels))
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_model` returns.
+
+    Attributes
+    ----------
+    network : Network
+        the trained network.
+    config : TrainConfig
+    history : list of dict
+        per epoch: ``epoch`` (from 1), ``lr``, ``loss`` (mean over the
+        epoch's batches), ``train_accuracy`` (of the training-mode batches),
+        ``test_accuracy`` (evaluation mode).
+    train_accuracy, test_accuracy : float
+        evaluation mode, whole sets, after the last epoch.
+    resumed_from : int
+        epochs already done when the run started (0 for a fresh run).
+    """
+
+    network: Network
+    config: TrainConfig
+    history: list = field(default_factory=list)
+    train_accuracy: float = float("nan")
+    test_accuracy: float = float("nan")
+    resumed_from: int = 0
+
+
+def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = False,
+                callback: Callable[[dict], None] | None = None) -> TrainResult:
+    """Train a network on ``dataset`` following ``config``.
+
+    Parameters
+    ----------
+    config : TrainConfig
+    dataset : bingeo.data.Dataset
+        x_train (N, C, H, W) float32, y_train, x_test, y_test, num_classes.
+    out_dir : path, optional
+        writes ``config.json`` first, ``checkpoint.npz`` after every epoch
+        and ``model.npz`` at the end (see :mod:`bingeo.bnn.checkpoint`).
+    resume : bool
+        continue from ``out_dir``'s checkpoint (from scratch if it has none);
+        the saved configuration must equal ``config``.
+    callback : callable, optional
+        called with each epoch's history record after its checkpoint is
+        written; an exception it raises stops training (the checkpoint stays).
+
+    Returns
+    -------
+    TrainResult
+
+    Examples
+    --------
+    >>> from bingeo.data import load_dataset
+    >>> ds = load_dataset("digits")
+    >>> cfg = TrainConfig(architecture="d32", epochs=2, batch_size=64)
+    >>> result = train_model(cfg, ds)
+    >>> len(result.history), result.test_accuracy > 0.5
+    (2, True)
+    """
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"config: expected a TrainConfig, got {type(config).__name__}")
+    model_config = config.model_config(dataset.image_shape, dataset.num_classes)
+    network = Network(model_config)
+    optimizer = Adam(network.parameters(), lr_scales=weight_lr_scales(network))
+    history: list = []
+    start = 0
+    if resume and out_dir is None:
+        raise ValueError("resume: needs out_dir")
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        if resume and (out_dir / CONFIG_FILE).is_file():
+            saved_model, saved_training = read_config(out_dir)
+            if saved_training != config or saved_model != model_config:
+                raise CheckpointError(f"{out_dir / CONFIG_FILE}: --resume with a different configuration "
+                                      f"than the saved run ({_diff(saved_training, config)})")
+            if (out_dir / CHECKPOINT_FILE).is_file():
+                start, history = load_checkpoint(out_dir, network, optimizer)
+        write_config(out_dir, model_config, config)
+    x, y = dataset.x_train, dataset.y_train
+    n = len(x)
+    batches = n // config.batch_size
+    if batches < 1:
+        raise ValueError(f"batch_size: expected <= {n} (the training set), got {config.batch_size}")
+    for epoch in range(start, config.epochs):
+        lr = config.learning_rate(epoch)
+        order = epoch_permutation(config.seed, epoch, n)
+        total_loss, correct = 0.0, 0
+        for b in range(batches):
+            idx = order[b * config.batch_size:(b + 1) * config.batch_size]
+            value, right = train_step(network, optimizer, x[idx], y[idx], loss=config.loss, lr=lr)
+            total_loss += value
+            correct += right
+        record = {"epoch": epoch + 1, "lr": lr, "loss": total_loss / batches,
+                  "train_accuracy": correct / (batches * config.batch_size),
+                  "test_accuracy": accuracy(network, dataset.x_test, dataset.y_test)
+                  if len(dataset.y_test) else float("nan")}
+        history.append(record)
+        if out_dir is not None:
+            save_checkpoint(out_dir, network, optimizer, epoch + 1, history)
+        if callback is not None:
+            callback(record)
+    result = TrainResult(network=network, config=config, history=history, resumed_from=start,
+                         train_accuracy=accuracy(network, x, y),
+                         test_accuracy=accuracy(network, dataset.x_test, dataset.y_test)
+                         if len(dataset.y_test) else float("nan"))
+    if out_dir is not None:
+        save_model(out_dir, network, config)
+    return result
+
+
+def _diff(saved: TrainConfig | None, current: TrainConfig) -> str:
+    if saved is None:
+        return "the saved run has no training configuration"
+    a, b = saved.to_dict(), current.to_dict()
+    return ", ".join(f"{k}: saved {a[k]!r}, given {b[k]!r}" for k in a if a[k] != b[k]) or "model differs"
