@@ -25,3 +25,9 @@ from .activations import (
     ternary_forward,
     ternary_forward_reference,
 )
+from .conv2d import (
+    conv2d_backward,
+    conv2d_backward_reference,
+    conv2d_forward,
+    conv2d_forward_reference,
+)
