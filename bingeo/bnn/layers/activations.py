@@ -6,10 +6,10 @@ tensors have no zeros; ternary t(x) = sign(x) if |x| > threshold else 0.  NaN
 stays NaN in every forward pass (a diverged network shows), and gets a zero
 gradient.
 
-Each kernel is one elementwise loop over the flattened array; above
-:data:`PARALLEL_MIN_SIZE` elements the loop is a ``prange`` (each element is
-written by one thread, so results do not depend on the thread count), below it
-the serial build is called, which avoids the thread pool's start-up cost.
+Each kernel is one serial elementwise loop over the flattened array (about a
+nanosecond per element).  No ``prange``: in a training step these loops run
+between BLAS products, whose worker threads busy-wait after each product and
+starve a numba thread pool on the same cores (see :mod:`.conv2d`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .checks import require_float32, require_shape
 
@@ -36,14 +36,12 @@ __all__ = [
     "hardtanh_backward_reference",
 ]
 
-PARALLEL_MIN_SIZE = 1 << 16
-"""Arrays with at least this many elements use the parallel kernels."""
-
 _ANY_RANK = (1, 2, 3, 4, 5)
 
 
-def _sign_loop(x, y):
-    for i in prange(x.size):
+@njit(cache=True)
+def _sign_kernel(x, y):
+    for i in range(x.size):
         v = x[i]
         # sign(0) = +1, for +0.0 and -0.0 alike (-0.0 >= 0 is true).
         if v >= 0:
@@ -54,8 +52,9 @@ def _sign_loop(x, y):
             y[i] = v
 
 
-def _ternary_loop(x, threshold, y):
-    for i in prange(x.size):
+@njit(cache=True)
+def _ternary_kernel(x, threshold, y):
+    for i in range(x.size):
         v = x[i]
         # t(x) = sign(x) where |x| > threshold, else 0 (|x| == threshold gives 0).
         if v > threshold:
@@ -68,8 +67,9 @@ def _ternary_loop(x, threshold, y):
             y[i] = v
 
 
-def _hardtanh_loop(x, y):
-    for i in prange(x.size):
+@njit(cache=True)
+def _hardtanh_kernel(x, y):
+    for i in range(x.size):
         v = x[i]
         if v > 1.0:
             y[i] = 1.0
@@ -79,25 +79,12 @@ def _hardtanh_loop(x, y):
             y[i] = v
 
 
-def _straight_through_loop(x, dy, dx):
-    for i in prange(x.size):
+@njit(cache=True)
+def _straight_through_kernel(x, dy, dx):
+    for i in range(x.size):
         # Straight-through estimator: the gradient passes unchanged where
         # |x| <= 1 (both ends included) and is zero elsewhere and at NaN.
         dx[i] = dy[i] if abs(x[i]) <= 1.0 else 0.0
-
-
-_sign_serial = njit(cache=True)(_sign_loop)
-_sign_parallel = njit(cache=True, parallel=True)(_sign_loop)
-_ternary_serial = njit(cache=True)(_ternary_loop)
-_ternary_parallel = njit(cache=True, parallel=True)(_ternary_loop)
-_hardtanh_serial = njit(cache=True)(_hardtanh_loop)
-_hardtanh_parallel = njit(cache=True, parallel=True)(_hardtanh_loop)
-_straight_through_serial = njit(cache=True)(_straight_through_loop)
-_straight_through_parallel = njit(cache=True, parallel=True)(_straight_through_loop)
-
-
-def _pick(size, serial, parallel):
-    return parallel if size >= PARALLEL_MIN_SIZE else serial
 
 
 def _straight_through(x, dy):
@@ -105,7 +92,7 @@ def _straight_through(x, dy):
     require_float32("dy", dy, _ANY_RANK)
     require_shape("dy", dy, x.shape, "the shape of x")
     dx = np.empty_like(x)
-    _pick(x.size, _straight_through_serial, _straight_through_parallel)(
+    _straight_through_kernel(
         x.reshape(-1), dy.reshape(-1), dx.reshape(-1)
     )
     return dx
@@ -130,7 +117,7 @@ def sign_forward(x: np.ndarray) -> np.ndarray:
     """
     require_float32("x", x, _ANY_RANK)
     y = np.empty_like(x)
-    _pick(x.size, _sign_serial, _sign_parallel)(x.reshape(-1), y.reshape(-1))
+    _sign_kernel(x.reshape(-1), y.reshape(-1))
     return y
 
 
@@ -169,7 +156,7 @@ def ternary_forward(x: np.ndarray, threshold: float) -> np.ndarray:
     if not (math.isfinite(threshold) and threshold >= 0.0):
         raise ValueError(f"threshold must be finite and >= 0, got {threshold}")
     y = np.empty_like(x)
-    _pick(x.size, _ternary_serial, _ternary_parallel)(
+    _ternary_kernel(
         x.reshape(-1), np.float32(threshold), y.reshape(-1)
     )
     return y
@@ -197,7 +184,7 @@ def hardtanh_forward(x: np.ndarray) -> np.ndarray:
     """
     require_float32("x", x, _ANY_RANK)
     y = np.empty_like(x)
-    _pick(x.size, _hardtanh_serial, _hardtanh_parallel)(x.reshape(-1), y.reshape(-1))
+    _hardtanh_kernel(x.reshape(-1), y.reshape(-1))
     return y
 
 
