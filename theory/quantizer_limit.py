@@ -168,7 +168,9 @@ def limit_d_var_cos(X, q: Callable | None = None) -> sp.Expr:
             if second == sp.oo:
                 raise ValueError("X must have a finite fourth moment for the variance of the cosine")
             cov[i, j] = cov[j, i] = second - means[i] * means[j]
-    return sp.expand(sp.simplify((grad.T * cov * grad)[0, 0]))
+    simplified = sp.simplify((grad.T * cov * grad)[0, 0])
+    expanded = sp.expand(simplified)
+    return expanded if sp.count_ops(expanded) <= sp.count_ops(simplified) else simplified
 
 
 def limit_cos_value(X, q: Callable | None = None) -> float:
