@@ -31,3 +31,9 @@ from .conv2d import (
     conv2d_forward,
     conv2d_forward_reference,
 )
+from .pool import (
+    maxpool2d_backward,
+    maxpool2d_backward_reference,
+    maxpool2d_forward,
+    maxpool2d_forward_reference,
+)
