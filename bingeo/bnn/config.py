@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .architecture import DEFAULT_ARCHITECTURE, plan_layers
+from .architecture import DEFAULT_ARCHITECTURE, parse_architecture, plan_layers
 
 __all__ = ["ModelConfig", "TrainConfig", "FIRST_LAYER_MODES", "LOSSES"]
 
@@ -24,6 +24,7 @@ LOSSES = ("hinge", "softmax")
 def _check_common(cfg) -> None:
     if not isinstance(cfg.architecture, str):
         raise ValueError(f"architecture: expected a string, got {cfg.architecture!r}")
+    parse_architecture(cfg.architecture)
     if cfg.levels not in (2, 3):
         raise ValueError(f"levels: expected 2 (binary) or 3 (ternary), got {cfg.levels!r}")
     if not (0.0 <= float(cfg.threshold) < 1.0):
