@@ -37,3 +37,12 @@ from .pool import (
     maxpool2d_forward,
     maxpool2d_forward_reference,
 )
+from .batchnorm import (
+    BatchNormCache,
+    batchnorm_backward,
+    batchnorm_backward_reference,
+    batchnorm_forward_eval,
+    batchnorm_forward_eval_reference,
+    batchnorm_forward_train,
+    batchnorm_forward_train_reference,
+)

@@ -1,0 +1,328 @@
+"""Batch normalization without a learned scale (the sign that follows ignores
+it), with an optional learned shift ``beta``.
+
+Features are along axis 1: x is (N, F) after a dense layer or (N, C, H, W)
+after a convolution, where a channel's statistics run over N, H and W.  In
+training
+
+    y = (x - mean) / sqrt(var + eps) + beta,
+
+with the batch mean and the biased batch variance (divisor N, or N*H*W).  The
+kernels accumulate the statistics in float64 and round once to float32.
+
+Running statistics are the network's business:
+``running = momentum * running + (1 - momentum) * batch``, with the unbiased
+variance ``var * count / (count - 1)`` (count = N or N*H*W) for the running
+variance; :func:`batchnorm_forward_eval` then uses them in place of the batch
+statistics.  The kernels are serial loops; see :mod:`.conv2d` for why no
+``prange``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple, Optional
+
+import numpy as np
+from numba import njit
+
+from .checks import require_float32, require_nonempty, require_shape
+
+__all__ = [
+    "BatchNormCache",
+    "batchnorm_forward_train",
+    "batchnorm_forward_eval",
+    "batchnorm_backward",
+    "batchnorm_forward_train_reference",
+    "batchnorm_forward_eval_reference",
+    "batchnorm_backward_reference",
+]
+
+
+class BatchNormCache(NamedTuple):
+    """What :func:`batchnorm_backward` needs from the training forward pass."""
+
+    xhat: np.ndarray
+    """The normalized input ``(x - mean) / sqrt(var + eps)``, shape of x."""
+    inv_std: np.ndarray
+    """``1 / sqrt(var + eps)`` per feature, shape (F,)."""
+    has_beta: bool
+    """Whether the forward pass added a learned shift (then dbeta is returned)."""
+
+
+@njit(cache=True)
+def _batchnorm_train_kernel(x3, beta, has_beta, eps, y3, xhat3, mean, var, inv_std):
+    """x3, y3, xhat3: (N, F, P) views; statistics over axes 0 and 2."""
+    batch, features, plane = x3.shape
+    count = batch * plane
+    total = np.zeros(features)
+    for n in range(batch):
+        for f in range(features):
+            s = 0.0
+            for p in range(plane):
+                s += x3[n, f, p]
+            total[f] += s
+    mean64 = total / count
+    squares = np.zeros(features)
+    for n in range(batch):
+        for f in range(features):
+            m = mean64[f]
+            s = 0.0
+            for p in range(plane):
+                d = x3[n, f, p] - m
+                s += d * d
+            squares[f] += s
+    var64 = squares / count
+    inv64 = 1.0 / np.sqrt(var64 + eps)
+    for n in range(batch):
+        for f in range(features):
+            m = mean64[f]
+            k = inv64[f]
+            shift = beta[f] if has_beta else 0.0
+            for p in range(plane):
+                h = (x3[n, f, p] - m) * k
+                xhat3[n, f, p] = h
+                y3[n, f, p] = h + shift
+    for f in range(features):
+        mean[f] = mean64[f]
+        var[f] = var64[f]
+        inv_std[f] = inv64[f]
+
+
+@njit(cache=True)
+def _batchnorm_eval_kernel(x3, running_mean, running_var, beta, has_beta, eps, y3):
+    batch, features, plane = x3.shape
+    for n in range(batch):
+        for f in range(features):
+            m = np.float64(running_mean[f])
+            k = 1.0 / math.sqrt(np.float64(running_var[f]) + eps)
+            shift = beta[f] if has_beta else 0.0
+            for p in range(plane):
+                y3[n, f, p] = (x3[n, f, p] - m) * k + shift
+
+
+@njit(cache=True)
+def _batchnorm_backward_kernel(dy3, xhat3, inv_std, dx3, dbeta):
+    """dx = inv_std * (dy - mean(dy) - xhat * mean(dy * xhat)); dbeta = sum(dy)."""
+    batch, features, plane = dy3.shape
+    count = batch * plane
+    sum_dy = np.zeros(features)
+    sum_dy_xhat = np.zeros(features)
+    for n in range(batch):
+        for f in range(features):
+            s = 0.0
+            t = 0.0
+            for p in range(plane):
+                g = np.float64(dy3[n, f, p])
+                s += g
+                t += g * xhat3[n, f, p]
+            sum_dy[f] += s
+            sum_dy_xhat[f] += t
+    for n in range(batch):
+        for f in range(features):
+            a = sum_dy[f] / count
+            b = sum_dy_xhat[f] / count
+            k = np.float64(inv_std[f])
+            for p in range(plane):
+                dx3[n, f, p] = k * (dy3[n, f, p] - a - xhat3[n, f, p] * b)
+    for f in range(features):
+        dbeta[f] = sum_dy[f]
+
+
+def _as3(a):
+    """(N, F, P) view of a C-contiguous (N, F) or (N, C, H, W) array."""
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def _check_eps(eps):
+    eps = float(eps)
+    if not (math.isfinite(eps) and eps > 0.0):
+        raise ValueError(f"eps must be finite and > 0, got {eps}")
+    return eps
+
+
+def _check_features(name, a, features):
+    require_float32(name, a, 1)
+    require_shape(name, a, (features,), "(F,) with F = x.shape[1]")
+
+
+def batchnorm_forward_train(x: np.ndarray, beta: Optional[np.ndarray], eps: float = 1e-5):
+    """Training-mode batch normalization with batch statistics.
+
+    ``y = (x - mean) / sqrt(var + eps) + beta``, per feature (axis 1), with
+    the batch mean and the biased batch variance over N (and H, W).
+
+    Parameters
+    ----------
+    x : ndarray, float32, shape (N, F) or (N, C, H, W)
+    beta : ndarray, float32, shape (F,), or None
+        Learned shift; None for no shift.
+    eps : float
+        Added to the variance, > 0 (in units of x squared).
+
+    Returns
+    -------
+    y : ndarray, float32, shape of x
+    mean, var : ndarray, float32, shape (F,)
+        Batch mean and biased batch variance (divisor N or N*H*W).
+    cache : BatchNormCache
+        For :func:`batchnorm_backward`.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 10.0], [3.0, 10.0]], np.float32)
+    >>> y, mean, var, cache = batchnorm_forward_train(x, None, eps=1e-12)
+    >>> y
+    array([[-1.,  0.],
+           [ 1.,  0.]], dtype=float32)
+    >>> mean, var
+    (array([ 2., 10.], dtype=float32), array([1., 0.], dtype=float32))
+    """
+    require_float32("x", x, (2, 4))
+    require_nonempty("x", x)
+    features = x.shape[1]
+    if beta is not None:
+        _check_features("beta", beta, features)
+    eps = _check_eps(eps)
+    y = np.empty_like(x)
+    xhat = np.empty_like(x)
+    mean = np.empty(features, np.float32)
+    var = np.empty(features, np.float32)
+    inv_std = np.empty(features, np.float32)
+    _batchnorm_train_kernel(
+        _as3(x), beta if beta is not None else mean, beta is not None, eps,
+        _as3(y), _as3(xhat), mean, var, inv_std,
+    )
+    return y, mean, var, BatchNormCache(xhat, inv_std, beta is not None)
+
+
+def batchnorm_forward_eval(
+    x: np.ndarray,
+    running_mean: np.ndarray,
+    running_var: np.ndarray,
+    beta: Optional[np.ndarray],
+    eps: float = 1e-5,
+) -> np.ndarray:
+    """Inference-mode batch normalization with running statistics:
+    ``y = (x - running_mean) / sqrt(running_var + eps) + beta`` per feature.
+
+    Parameters
+    ----------
+    x : ndarray, float32, shape (N, F) or (N, C, H, W)
+    running_mean, running_var : ndarray, float32, shape (F,)
+    beta : ndarray, float32, shape (F,), or None
+    eps : float, > 0
+
+    Examples
+    --------
+    >>> x = np.array([[2.0], [6.0]], np.float32)
+    >>> batchnorm_forward_eval(x, np.array([4.0], np.float32), np.array([4.0], np.float32),
+    ...                        np.array([0.5], np.float32), eps=1e-12)
+    array([[-0.5],
+           [ 1.5]], dtype=float32)
+    """
+    require_float32("x", x, (2, 4))
+    require_nonempty("x", x)
+    features = x.shape[1]
+    _check_features("running_mean", running_mean, features)
+    _check_features("running_var", running_var, features)
+    if beta is not None:
+        _check_features("beta", beta, features)
+    eps = _check_eps(eps)
+    y = np.empty_like(x)
+    _batchnorm_eval_kernel(
+        _as3(x), running_mean, running_var, beta if beta is not None else running_mean,
+        beta is not None, eps, _as3(y),
+    )
+    return y
+
+
+def batchnorm_backward(dy: np.ndarray, cache: BatchNormCache):
+    r"""Gradient of :func:`batchnorm_forward_train` (batch statistics
+    differentiated too).
+
+    With :math:`\hat x = (x - \mu)\,s`, :math:`s = 1/\sqrt{\sigma^2 +
+    \epsilon}` and means over the batch (and H, W) per feature:
+    :math:`dx = s\,(dy - \overline{dy} - \hat x\, \overline{dy\, \hat x})`,
+    :math:`d\beta = \sum dy`.
+
+    Returns
+    -------
+    dx : ndarray, float32, shape of dy
+    dbeta : ndarray, float32, shape (F,), or None when the forward pass had
+        no beta.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0], [3.0]], np.float32)
+    >>> y, _, _, cache = batchnorm_forward_train(x, np.zeros(1, np.float32), eps=1e-12)
+    >>> dx, dbeta = batchnorm_backward(np.array([[1.0], [1.0]], np.float32), cache)
+    >>> dx, dbeta   # a shift of every input changes nothing
+    (array([[0.],
+           [0.]], dtype=float32), array([2.], dtype=float32))
+    """
+    if not isinstance(cache, BatchNormCache):
+        raise TypeError("cache must be the BatchNormCache from batchnorm_forward_train")
+    require_float32("dy", dy, (2, 4))
+    require_shape("dy", dy, cache.xhat.shape, "the shape of the forward input")
+    dx = np.empty_like(dy)
+    dbeta = np.empty(dy.shape[1], np.float32)
+    _batchnorm_backward_kernel(_as3(dy), _as3(cache.xhat), cache.inv_std, _as3(dx), dbeta)
+    return dx, (dbeta if cache.has_beta else None)
+
+
+# --- plain numpy references --------------------------------------------------
+
+
+def _axes(x):
+    return (0,) if x.ndim == 2 else (0, 2, 3)
+
+
+def _per_feature(v, x):
+    """Broadcast a (F,) vector against x."""
+    return v.reshape((1, -1) + (1,) * (x.ndim - 2))
+
+
+def batchnorm_forward_train_reference(x, beta, eps=1e-5):
+    """Reference of :func:`batchnorm_forward_train` with ``np.mean`` and
+    ``np.var`` over the batch axes, in the dtype of x (float64 for gradient
+    checks).
+
+    >>> y, mean, var, cache = batchnorm_forward_train_reference(np.array([[0.0], [2.0]]), None, 1e-12)
+    >>> y.ravel(), mean, var
+    (array([-1.,  1.]), array([1.]), array([1.]))
+    """
+    axes = _axes(x)
+    mean = x.mean(axis=axes)
+    var = x.var(axis=axes)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    xhat = (x - _per_feature(mean, x)) * _per_feature(inv_std, x)
+    y = xhat + _per_feature(beta, x) if beta is not None else xhat.copy()
+    return y, mean, var, BatchNormCache(xhat, inv_std, beta is not None)
+
+
+def batchnorm_forward_eval_reference(x, running_mean, running_var, beta, eps=1e-5):
+    """Reference of :func:`batchnorm_forward_eval`.
+
+    >>> batchnorm_forward_eval_reference(np.array([[3.0]]), np.array([1.0]), np.array([4.0]), None, 1e-12)
+    array([[1.]])
+    """
+    y = (x - _per_feature(running_mean, x)) / np.sqrt(_per_feature(running_var, x) + eps)
+    return y + _per_feature(beta, x) if beta is not None else y
+
+
+def batchnorm_backward_reference(dy, cache):
+    """Reference of :func:`batchnorm_backward`, the formula with ``np.mean``.
+
+    >>> _, _, _, c = batchnorm_forward_train_reference(np.array([[0.0], [2.0]]), None, 1e-12)
+    >>> dx, dbeta = batchnorm_backward_reference(np.array([[1.0], [1.0]]), c)
+    >>> dx.ravel(), dbeta
+    (array([0., 0.]), None)
+    """
+    axes = _axes(dy)
+    xhat = cache.xhat
+    mean_dy = dy.mean(axis=axes, keepdims=True)
+    mean_dy_xhat = (dy * xhat).mean(axis=axes, keepdims=True)
+    dx = _per_feature(cache.inv_std, dy) * (dy - mean_dy - xhat * mean_dy_xhat)
+    dbeta = dy.sum(axis=axes) if cache.has_beta else None
+    return dx.astype(dy.dtype), dbeta
