@@ -1,0 +1,62 @@
+"""python -m sims.analyze: every sub-command on a tiny model, and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sims import analyze
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    from bingeo.bnn import TrainConfig
+    from bingeo.bnn.train import train_model
+    from tests.bingeo.analysis.conftest import tiny_digits
+
+    out = tmp_path_factory.mktemp("model")
+    train_model(TrainConfig(architecture="c4-p-d16", epochs=1, batch_size=32), tiny_digits(), out_dir=out)
+    return out
+
+
+@pytest.mark.parametrize("command", analyze.MODEL_COMMANDS)
+def test_model_commands_write_json(model_dir, tmp_path, capsys, command):
+    path = tmp_path / "out.json"
+    code = analyze.main([command, "--model", str(model_dir), "--samples", "24", "--json", str(path)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert printed.strip()
+    data = json.loads(path.read_text())
+    assert data["metadata"]["command"] == "sims.analyze"
+    assert data["metadata"]["arguments"]["command"] == command
+    assert data["results"]
+
+
+def test_angles_table_has_theory_beside_measurement(model_dir, capsys):
+    assert analyze.main(["angles", "--model", str(model_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "theory" in out and "conv1" in out and "log-log slope" in out
+
+
+def test_twins_command(tmp_path, capsys):
+    code = analyze.main(["twins", "--architecture", "d8", "--epochs", "1", "--samples", "20"])
+    assert code == 0
+    assert "random sd" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["angles", "--model", "no-such-dir"], "--model"),
+    (["angles"], "--model"),
+    (["correlations", "--model", "x", "--samples", "0"], "--samples"),
+    (["train-xnor", "--architecture", "q9"], "architecture"),
+    (["nonsense"], "invalid choice"),
+])
+def test_errors_are_one_line_with_status_2(argv, needle, capsys):
+    try:
+        code = analyze.main(argv)
+    except SystemExit as exc:  # argparse errors exit from parse_args
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
