@@ -46,3 +46,9 @@ from .batchnorm import (
     batchnorm_forward_train,
     batchnorm_forward_train_reference,
 )
+from .losses import (
+    softmax_cross_entropy,
+    softmax_cross_entropy_reference,
+    squared_hinge_loss,
+    squared_hinge_loss_reference,
+)
