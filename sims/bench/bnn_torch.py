@@ -1,0 +1,114 @@
+"""The same network and training step in PyTorch on the CPU, for the benchmark only.
+
+PyTorch is never a dependency: :func:`torch_available` says whether it is
+importable, and nothing else in bingeo imports this module.  The model
+mirrors :class:`bingeo.bnn.Network` layer for layer: conv 3x3 "same" (no
+bias), the layer's max pools, batch normalization with a learned shift and
+no learned scale, sign with the straight-through estimator (gradient kept
+where |x| <= 1); latent weights binarized by sign in the forward pass and
+the gradient passed straight through; Adam with gradients clipped to [-1, 1],
+BinaryNet's per-layer weight rates, and the latent weights clipped to [-1, 1].
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+__all__ = ["torch_available", "TorchStep"]
+
+
+def torch_available() -> bool:
+    """True when ``import torch`` would succeed."""
+    return importlib.util.find_spec("torch") is not None
+
+
+class TorchStep:
+    """A PyTorch twin of a bingeo network: ``train_step(x, y)`` and ``infer(x)``.
+
+    Parameters
+    ----------
+    network : bingeo.bnn.Network
+        its layer plan and its latent weights are copied.
+    lr_scales : dict
+        per-parameter rate multipliers (``weight_lr_scales``).
+    threads : int
+        ``torch.set_num_threads``.
+    """
+
+    def __init__(self, network, lr_scales: dict, threads: int):
+        import torch
+
+        torch.set_num_threads(int(threads))
+        self.torch = torch
+        self.plans = network.layers
+        self.eps = float(network.config.bn_eps)
+
+        class SignSTE(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return torch.where(x >= 0, 1.0, -1.0)
+
+            @staticmethod
+            def backward(ctx, g):
+                (x,) = ctx.saved_tensors
+                return g * (x.abs() <= 1).to(g.dtype)
+
+        class WeightSTE(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, w):
+                return torch.where(w >= 0, 1.0, -1.0)
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        self.sign, self.wsign = SignSTE.apply, WeightSTE.apply
+        self.weights = [torch.tensor(w, requires_grad=True) for w in network.weights]
+        self.betas = [torch.tensor(b, requires_grad=True) for b in network.betas]
+        groups = []
+        for plan, w, b in zip(self.plans, self.weights, self.betas):
+            groups.append({"params": [w], "lr": 1.0, "scale": lr_scales.get(f"{plan.name}.w", 1.0)})
+            groups.append({"params": [b], "lr": 1.0, "scale": 1.0})
+        self.opt = torch.optim.Adam(groups, lr=1.0, betas=(0.9, 0.999), eps=1e-8)
+
+    def _forward(self, x):
+        F = self.torch.nn.functional
+        a = x
+        for plan, w, b in zip(self.plans, self.weights, self.betas):
+            wb = self.wsign(w)
+            if plan.kind == "conv":
+                z = F.conv2d(a, wb, padding=1)
+            else:
+                z = a.reshape(a.shape[0], -1) @ wb
+            for _ in range(plan.pools):
+                z = F.max_pool2d(z, 2)
+            z = F.batch_norm(z, None, None, None, None, training=True, eps=self.eps)
+            shape = (1, -1) + (1,) * (z.dim() - 2)
+            y = z + b.reshape(shape)
+            a = self.sign(y) if plan.activation else y
+        return a
+
+    def train_step(self, x, labels, lr: float) -> float:
+        """One step of squared hinge loss (mean over all N*M entries) and Adam."""
+        torch = self.torch
+        out = self._forward(x)
+        targets = -torch.ones_like(out)
+        targets[torch.arange(len(labels)), labels] = 1.0
+        loss = torch.clamp(1 - targets * out, min=0).pow(2).mean()
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        for group in self.opt.param_groups:
+            group["lr"] = lr * group["scale"]
+            for p in group["params"]:
+                p.grad.clamp_(-1, 1)
+        self.opt.step()
+        with torch.no_grad():
+            for w in self.weights:
+                w.clamp_(-1, 1)
+        return float(loss.detach())
+
+    def infer(self, x):
+        """Forward pass without gradients (batch statistics: BN in training mode)."""
+        with self.torch.no_grad():
+            return self._forward(x)
