@@ -1,0 +1,157 @@
+"""``python -m sims.angle``: the table, the JSON schema, the CSV, the figure,
+and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import theory
+from sims import angle
+from tests.tolerances import Z_ISSUE, z_bound
+
+ROW_KEYS = {"d", "trials", "mean_cos", "sem_cos", "exact_mean_cos", "z", "mean_angle_deg", "sd_angle_deg",
+            "pair_mean_angle_deg"}
+
+
+def run_cli(*argv, cwd):
+    return subprocess.run([sys.executable, "-m", "sims.angle", *argv], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def default_like_run(tmp_path_factory):
+    """One run of the command as a user runs it, with every output."""
+    out = tmp_path_factory.mktemp("angle")
+    done = run_cli("--dims", "1..1000", "--num", "4", "--trials", "3000", "--seed", "5", "--json", "a.json",
+                   "--csv", "a.csv", "--quiet", cwd=out)
+    return out, done
+
+
+def test_table_and_outputs(default_like_run):
+    out, done = default_like_run
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert "exact_cos" in text and "pair_angle_deg" in text
+    assert f"limiting angle (d -> oo): {theory.LIMIT_ANGLE_DEG:.4f} degrees" in text
+    assert "backend: cpu" in text
+    assert (out / "angle.png").stat().st_size > 10_000
+    assert "figure: angle.png" in text
+    assert done.stderr == ""
+
+
+def test_json_schema_and_values(default_like_run):
+    out, _ = default_like_run
+    data = json.loads((out / "a.json").read_text())
+    assert {"metadata", "limit_angle_deg", "rows", "seed", "quantizer", "dist", "backend"} <= set(data)
+    assert data["metadata"]["command"] == "sims.angle" and data["metadata"]["seed"] == 5
+    assert data["metadata"]["backend"] == "cpu" and data["backend"] == "cpu"
+    assert (data["seed"], data["quantizer"], data["dist"]) == (5, "sign", "normal")
+    assert math.isclose(data["limit_angle_deg"], theory.LIMIT_ANGLE_DEG)
+    assert [r["d"] for r in data["rows"]] == [1, 10, 100, 1000]
+    # three z-scores checked against exact theory: Bonferroni-split bound
+    z_max = z_bound(3)
+    for row in data["rows"]:
+        assert ROW_KEYS <= set(row)
+        assert row["trials"] == 3000
+        assert math.isclose(row["exact_mean_cos"], theory.mean_cos_value(row["d"]))
+        if row["d"] == 1:
+            assert row["mean_cos"] == 1.0 and row["mean_angle_deg"] == 0.0 and row["z"] == 0.0
+        else:
+            assert abs(row["z"]) <= z_max
+            assert math.isclose(row["z"], (row["mean_cos"] - row["exact_mean_cos"]) / row["sem_cos"])
+
+
+def test_csv_matches_json(default_like_run):
+    out, _ = default_like_run
+    rows = list(csv.DictReader((out / "a.csv").read_text().splitlines()))
+    data = json.loads((out / "a.json").read_text())
+    assert [int(r["d"]) for r in rows] == [r["d"] for r in data["rows"]]
+    assert [float(r["mean_cos"]) for r in rows] == [r["mean_cos"] for r in data["rows"]]
+
+
+def test_run_is_pure_and_reproducible():
+    args = angle.build_parser().parse_args(["--dims", "3,30", "--trials", "400", "--seed", "2"])
+    a, b = angle.run(args), angle.run(args)
+    assert a["rows"] == b["rows"]
+    # a row depends on its own d only, not on the rest of the grid
+    c = angle.run(angle.build_parser().parse_args(["--dims", "30", "--trials", "400", "--seed", "2"]))
+    assert c["rows"][0] == a["rows"][1]
+
+
+def test_pair_angle_is_near_90_degrees():
+    args = angle.build_parser().parse_args(["--dims", "400", "--trials", "2000"])
+    row = angle.run(args)["rows"][0]
+    # angle - 90 deg has sd about (180/pi)/sqrt(d) per pair
+    se = math.degrees(1 / math.sqrt(400)) / math.sqrt(2000)
+    assert abs(row["pair_mean_angle_deg"] - 90.0) <= Z_ISSUE * se
+
+
+def test_limit_reference_for_other_laws():
+    args = angle.build_parser().parse_args(["--dims", "50", "--trials", "200", "--dist", "uniform"])
+    data = angle.run(args)
+    assert data["reference"] == "limit"
+    assert math.isclose(data["rows"][0]["exact_mean_cos"], math.sqrt(3) / 2)
+    assert math.isclose(data["limit_angle_deg"], 30.0)
+    assert "large-d limit" in angle.format_records(data)
+
+
+def test_no_theory_gives_nulls(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(["--dims", "8,16", "--trials", "50", "--dist", "aniso:10", "--quantizer",
+                                         "rotated-sign", "--json", "n.json", "--no-plot"], capsys)
+    assert code == 0, err
+    assert "no theory applies" in out
+    data = json.loads((tmp_path / "n.json").read_text())
+    assert data["limit_angle_deg"] is None
+    assert all(r["exact_mean_cos"] is None and r["z"] is None for r in data["rows"])
+    assert not (tmp_path / "angle.png").exists()
+
+
+def test_plot_path_flag(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(["--dims", "5,50", "--trials", "100", "--plot", "sub/fig.png", "--quiet",
+                                         "--dist", "uniform"], capsys)
+    assert code == 0, err
+    assert "figure: sub/fig.png" in out
+    assert (tmp_path / "sub" / "fig.png").stat().st_size > 10_000
+
+
+def run_main_inprocess(argv, capsys):
+    """angle.main in this process: (exit status, stdout, stderr)."""
+    try:
+        code = angle.main(argv)
+    except SystemExit as exc:  # argparse errors exit from inside parse_args
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--dims", ".."], ["--dims", "0..5"], ["--dims", "10..5"], ["--dims", "abc"], ["--dims", "1,,2"],
+    ["--dims", ""], ["--dims", "3..x"], ["--dims", "1..2..3"], ["--dims", "-4"], ["--dims", "2.5"],
+    ["--num", "0"], ["--trials", "0"], ["--trials", "x"], ["--seed", "-1"],
+    ["--quantizer", "foo"], ["--quantizer", "ternary:-1"], ["--dist", "cauchy"], ["--dist", "t:0"],
+    ["--backend", "gpu"], ["--dims", "10", "--dist", "t:2", "--quantizer", "ternary:1"],
+    ["--dims", "5000", "--quantizer", "rotated-sign"], ["--dims", "3", "--dist", "aniso:0"],
+])
+def test_bad_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess([*argv, "--no-plot"], capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("python -m sims.angle: error:"), err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [["--dims", "10..5"], ["--quantizer", "foo"]])
+def test_bad_arguments_from_the_shell(tmp_path, argv):
+    done = run_cli(*argv, cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
