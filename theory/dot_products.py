@@ -94,6 +94,12 @@ def metric_cos_value(w, q, C=None) -> float:
     q = np.asarray(q, dtype=np.float64)
     if w.ndim != 1 or w.shape != q.shape:
         raise ValueError(f"w and q must be 1-D arrays of the same length, got shapes {w.shape} and {q.shape}")
+    if not (np.isfinite(w).all() and np.isfinite(q).all()):
+        raise ValueError("w, q: entries must be finite")
+    # The cosine is invariant to scaling w and q; scale to max |entry| = 1 so
+    # that tiny or huge vectors neither underflow nor overflow.
+    w = w / max(np.abs(w).max(initial=0.0), np.finfo(np.float64).tiny)
+    q = q / max(np.abs(q).max(initial=0.0), np.finfo(np.float64).tiny)
     if C is None:
         ww, qq, wq = w @ w, q @ q, w @ q
     else:

@@ -3,6 +3,7 @@ invariance, and the delta-method variance against Monte Carlo."""
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -48,8 +49,13 @@ def test_student_t_symbolic_in_nu(nu):
 
 
 def test_student_t_tends_to_the_gaussian_limit():
+    """The gap to sqrt(2/pi) closes like 1/nu (from below); evaluated at 40 digits."""
     expr = theory.limit_cos(StudentT("T", symbols.nu))
-    assert sp.simplify(sp.limit(expr, symbols.nu, sp.oo) - theory.LIMIT_COS) == 0
+    f = sp.lambdify(symbols.nu, expr, modules="mpmath")
+    with mpmath.workdps(40):
+        for nu in (10, 100, 10**4, 10**6, 10**8):
+            gap = mpmath.mpf(str(sp.N(theory.LIMIT_COS, 40))) - f(mpmath.mpf(nu))
+            assert 0 < gap < mpmath.mpf(1) / nu
 
 
 def test_closed_forms_pinned():
@@ -65,7 +71,7 @@ def test_a_non_sign_quantizer():
     assert theory.limit_cos_value(Normal("X", 0, 1), q) == pytest.approx(_quad_limit_cos(stats.norm.pdf, lambda x: x**3), rel=1e-10)
 
 
-@settings(deadline=None, max_examples=8)
+@settings(deadline=None, max_examples=5)
 @given(st.fractions(min_value=sp.Rational(1, 50), max_value=50).map(sp.Rational))
 def test_invariant_to_scaling_x(scale):
     for make, unit in (
