@@ -1,0 +1,116 @@
+"""The shared command-line helpers of ``sims.cli``: the ``--dims`` grammar,
+flags, whole-or-nothing writes, the table, the metadata, run_main."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sims import cli
+
+
+@pytest.mark.parametrize("spec, num, expected", [
+    ("10..1000", 3, [10, 100, 1000]),
+    ("10..10000", None, [10, 18, 32, 56, 100, 178, 316, 562, 1000, 1778, 3162, 5623, 10000]),
+    ("1..4", 10, [1, 2, 3, 4]),
+    ("5..5", None, [5]),
+    ("2..50", 1, [2, 50]),
+    (" 7 ", None, [7]),
+    ("30,10,20,10", None, [10, 20, 30]),
+    ("1", None, [1]),
+])
+def test_parse_dims_grammar(spec, num, expected):
+    assert cli.parse_dims(spec, num=num) == expected
+
+
+@pytest.mark.parametrize("spec", ["", "  ", "..", "5..", "..5", "1..2..3", "0..5", "10..5", "abc", "1,,2", ",3",
+                                  "3,", "-4", "2.5", "1e3", "3..x", "0"])
+def test_parse_dims_rejects_malformed_specs(spec):
+    with pytest.raises(cli.CliError, match="^--dims: ") as info:
+        cli.parse_dims(spec)
+    assert len(str(info.value).splitlines()) == 1
+
+
+def test_parse_dims_rejects_bad_num():
+    with pytest.raises(cli.CliError, match="^--num: "):
+        cli.parse_dims("1..10", num=0)
+
+
+@settings(deadline=None, max_examples=80)
+@given(st.integers(1, 10**7), st.integers(1, 10**7), st.integers(1, 40))
+def test_log_grid_is_sorted_distinct_and_keeps_both_ends(a, b, num):
+    a, b = min(a, b), max(a, b)
+    grid = cli.parse_dims(f"{a}..{b}", num=num)
+    assert grid == sorted(set(grid))
+    assert grid[0] == a and grid[-1] == b
+    assert len(grid) <= max(num, 2)
+
+
+def test_dims_type_keeps_the_text_and_reports_argparse_errors():
+    assert cli.dims_type("10..100") == "10..100"
+    with pytest.raises(argparse.ArgumentTypeError, match="runs backwards"):
+        cli.dims_type("10..5")
+
+
+def test_argument_parser_error_is_one_line_exit_2(capsys):
+    parser = cli.ArgumentParser(prog="prog")
+    parser.add_argument("--n", type=cli.positive_int)
+    with pytest.raises(SystemExit) as info:
+        parser.parse_args(["--n", "0"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("prog: error: argument --n")
+
+
+def test_run_main_turns_cli_errors_into_status_2(capsys):
+    def body():
+        raise cli.CliError("--x: bad")
+    assert cli.run_main("prog", body) == 2
+    assert capsys.readouterr().err == "prog: error: --x: bad\n"
+    assert cli.run_main("prog", lambda: None) == 0
+    assert cli.run_main("prog", lambda: 3) == 3
+
+
+def test_atomic_writes_are_whole_or_nothing(tmp_path):
+    path = tmp_path / "deep" / "x.json"
+    cli.atomic_write_json(path, {"a": math.nan, "b": [1.0, math.inf], "c": 2})
+    assert json.loads(path.read_text()) == {"a": None, "b": [1.0, None], "c": 2}
+
+    class Boom(Exception):
+        pass
+
+    def failing(tmp):
+        with open(tmp, "w") as fh:
+            fh.write("partial")
+        raise Boom
+
+    with pytest.raises(Boom):
+        cli._atomic_write(tmp_path / "y.txt", failing)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep"]
+
+
+def test_format_table_aligns_and_prints_missing_values_as_dash():
+    text = cli.format_table(["d", "z"], [[10, 1.5], [1000, None], [5, math.nan]], formats=["d", "+.2f"])
+    lines = text.splitlines()
+    assert lines[0] == "   d      z"
+    assert lines[2:] == ["  10  +1.50", "1000      -", "   5      -"]
+
+
+def test_progress_is_silent_when_not_a_terminal():
+    stream = io.StringIO()
+    with cli.Progress(3, "x", stream=stream, delay=0.0) as bar:
+        bar.update(3)
+    assert stream.getvalue() == ""
+
+
+def test_run_metadata_block():
+    meta = cli.run_metadata("sims.x", argparse.Namespace(a=1, f=print), seed=3, backend="cpu", device="dev")
+    assert meta["command"] == "sims.x" and meta["arguments"] == {"a": 1}
+    assert (meta["seed"], meta["backend"], meta["device"]) == (3, "cpu", "dev")
+    assert {"python", "numpy", "numba"} <= set(meta["versions"])
