@@ -151,9 +151,11 @@ def test_d_var_cos_increases_towards_its_limit(d):
 @settings(deadline=None, max_examples=200)
 @given(arrays(np.float64, st.integers(1, 64), elements=st.floats(-1e6, 1e6, allow_nan=False)))
 def test_cos_between_one_over_sqrt_d_and_one(w):
-    norm = np.linalg.norm(w)
-    if norm == 0 or not np.isfinite(norm):
+    peak = np.abs(w).max()
+    if peak == 0:
         return
+    w = w / peak  # the cosine is scale-free; this keeps w_i^2 out of the subnormal range
+    norm = np.linalg.norm(w)
     d = w.size
     cos = np.abs(w).sum() / (math.sqrt(d) * norm)
     tol = sum_rtol(d)
