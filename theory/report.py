@@ -20,7 +20,14 @@ from theory.registry import RESULTS, Result
 
 def to_record(result: Result) -> dict:
     """A JSON-ready dict: name, description, expression, latex, variables,
-    value (float or None), is_angle, degrees (float or None)."""
+    value (float or None), is_angle, degrees (float or None).
+
+    Examples
+    --------
+    >>> from theory.registry import get_result
+    >>> to_record(get_result("PairVarCos"))["variables"]
+    ['d']
+    """
     return {
         "name": result.name,
         "description": result.description,
@@ -34,7 +41,13 @@ def to_record(result: Result) -> dict:
 
 
 def records(results: Iterable[Result] = RESULTS) -> list[dict]:
-    """:func:`to_record` of every result."""
+    """:func:`to_record` of every result.
+
+    Examples
+    --------
+    >>> records()[0]["name"]
+    'LimitCos'
+    """
     return [to_record(r) for r in results]
 
 
