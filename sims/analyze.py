@@ -128,7 +128,7 @@ def table(command: str, result: dict) -> str:
              for mode, r in result.items()],
             formats=["", ".4f", ".4f", ".4f", ".4f", ".3f", ".3f"])
     if command == "xnor":
-        t = format_table(["layer", "max |diff| network", "max |diff| eps=0", "max |diff| eps", "max |output|"],
+        t = format_table(["layer", "max abs diff network", "max abs diff eps=0", "max abs diff eps", "max abs output"],
                          [(r["name"], r["max_abs_diff_network"], r["max_abs_diff_eps0"], r["max_abs_diff_eps"],
                            r["max_abs_output"]) for r in result["layers"]],
                          formats=["", ".2e", ".2e", ".2e", ".2f"])
@@ -149,10 +149,10 @@ def table(command: str, result: dict) -> str:
         return t + "\n\n" + format_table(heads, corr, formats=[""] + [".3f"] * 6)
     if command == "twins":
         return format_table(
-            ["layer", "d", "cos(latent, cont.)", "se", "random sd", "cos(updates)", "cos(bin, init)", "cos(cont, init)"],
+            ["layer", "d", "cos(latent, cont.)", "se", "random sd", "cos(bin, init)", "cos(cont, init)"],
             [(r["name"], r["d"], r["weights"]["mean_cos"], r["weights"]["se_mean_cos"], r["random_sd"],
-              r["updates"]["mean_cos"], r["moved"]["binary"], r["moved"]["continuous"]) for r in result["layers"]],
-            formats=["", "d", ".4f", ".4f", ".4f", ".4f", ".4f", ".4f"])
+              r["moved"]["binary"], r["moved"]["continuous"]) for r in result["layers"]],
+            formats=["", "d", ".4f", ".4f", ".4f", ".4f", ".4f"])
     raise ValueError(f"command: unknown {command!r}")
 
 

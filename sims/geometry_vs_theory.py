@@ -151,7 +151,7 @@ def correlation_rows(layers: list[dict], *, levels: int = 2) -> list[dict]:
                                     for w, q in zip(layer["latent"], layer["quantized"])])
         pred_i = gaussian_dot_correlations(layer["latent"], layer["quantized"], np.eye(layer["d"]))
         row = {"index": layer["index"], "name": layer["name"], "d": layer["d"], "units": layer["units"],
-               "rows": layer["rows"], "isotropy": layer["isotropy"]}
+               "rows": layer["rows"], "isotropy": layer["isotropy"], "saturation": layer["saturation"]}
         for kind, c in layer["correlations"].items():
             has = levels == 2 or kind == "wc_wb"
             row[kind] = {"measured": c["mean"], "se": c["se"], "pooled": c["pooled"],

@@ -194,9 +194,11 @@ def markdown(result: dict, meta: dict) -> str:
           "over the held-out samples (and positions) per unit, mean ± se over units, on one half of the samples; "
           "*predicted from C*: theory's cosine in the metric C (first column) and the zero-mean Gaussian "
           "formulas (the two with A^b), with C the input covariance measured on the other half; *isotropic*: "
-          "theory for C = I and random weights. *C off I*: ||C - cI||_F / ||C||_F.", "",
-          md_table(["layer", "d", "C off I"] + [f"{KIND_LABELS[k]}: measured / predicted / isotropic" for k in KIND_LABELS],
-                   [(r["name"], r["d"], _f(r["isotropy"]["relative_distance"]))
+          "theory for C = I and random weights. *C off I*: ||C - cI||_F / ||C||_F; *A saturated*: share of "
+          "entries of A at +-1 (where hard-tanh clips, A = A^b).", "",
+          md_table(["layer", "d", "C off I", "A saturated"]
+                   + [f"{KIND_LABELS[k]}: measured / predicted / isotropic" for k in KIND_LABELS],
+                   [(r["name"], r["d"], _f(r["isotropy"]["relative_distance"]), _f(r["saturation"], ".2f"))
                     + tuple(f"{_f(r[k]['measured'])} ± {_f(r[k]['se'])} / {_f(r[k]['predicted'])} / "
                             f"{_f(r[k]['isotropic'])}" for k in KIND_LABELS) for r in c]), "",
           "![correlations](correlations.png)", ""]
@@ -207,8 +209,10 @@ def markdown(result: dict, meta: dict) -> str:
           "second moments of the inputs explain it completely, and it departs from the isotropic value exactly "
           "as far as C departs from a multiple of the identity and the weights from Gaussian. The two "
           f"correlations with binarized inputs exceed their zero-mean Gaussian prediction (by up to {_f(gap_s)}): "
-          "the activations after hard-tanh are already close to +-1, so binarizing them changes little; the "
-          "Gaussian model of A underestimates how well A^b stands for A.", ""]
+          f"in the hidden layers {_f(min(r['saturation'] for r in c[1:]) if len(c) > 1 else float('nan'), '.2f')} "
+          f"to {_f(max(r['saturation'] for r in c[1:]) if len(c) > 1 else float('nan'), '.2f')} of the entries "
+          "of A already sit at +-1, where binarizing changes nothing, so a Gaussian model of A underestimates "
+          "how well A^b stands for A.", ""]
 
     # 3 -----------------------------------------------------------------
     s = e["scope"]["layers"]
@@ -252,12 +256,19 @@ def markdown(result: dict, meta: dict) -> str:
     best = max(acc, key=lambda k: acc[k]["mean"])
     spread = max(acc[k]["sd"] for k in acc)
     diff = max(acc[k]["mean"] for k in acc) - min(acc[k]["mean"] for k in acc)
-    L += [f"**Conclusion.** With the inputs as they are, the rotation does not raise the first layer's "
-          f"correlation ({_f(v['rotated']['correlation']['mean'])} against {_f(v['binary']['correlation']['mean'])} "
-          "plain): R makes the rotated weights Gaussian-like, which removes the advantage a flat weight "
-          "histogram had, while the inputs' covariance is untouched. In accuracy the best first layer is "
+    first_theory = e["angles"]["layers"][0]["theory_mean_cos"]
+    rot = v["rotated"]["angle"]
+    agree = "consistent with" if _within(rot["mean_cos"], first_theory, rot["se_mean_cos"]) else "to be set against"
+    L += [f"**Conclusion.** The rotated weights sit at cos {_f(rot['mean_cos'], '.4f')} ± {_f(rot['se_mean_cos'], '.4f')}, "
+          f"{agree} theory's {_f(first_theory, '.4f')} for rotation-invariant weights at d = {fl['d']} (within three "
+          "standard errors or not): R w is uniform on its "
+          "sphere whatever w, so the rotation restores the isotropic law of the angle — and with it removes the "
+          f"advantage the plain layer's flat weight histogram had ({_f(v['binary']['angle']['mean_cos'], '.4f')}). "
+          f"Its correlation {_f(v['rotated']['correlation']['mean'])} ± {_f(v['rotated']['correlation']['se'])} "
+          f"against {_f(v['binary']['correlation']['mean'])} ± {_f(v['binary']['correlation']['se'])} plain "
+          "follows the angle. In accuracy the best first layer is "
           f"*{best}*; the three means span {_f(diff)} against a seed-to-seed sd of up to {_f(spread)}"
-          + (" — no difference resolved at this training length." if diff <= 2 * spread else ".")
+          + (": no difference is resolved at this training length." if diff <= 2 * spread else ".")
           + " The rotated layer pays d^2 multiply-adds per patch for the rotation; the continuous one "
           "replaces every addition by a multiply-add.", ""]
 
@@ -273,15 +284,20 @@ def markdown(result: dict, meta: dict) -> str:
                      _f(r["correlations"]["wb_abwb"]["mean"]), _f(r["correlations"]["wc_abwb"]["mean"]),
                      _f(r["patch_isotropy"]["relative_distance"]), _f(r["image_isotropy"]["relative_distance"]))
                     for m, r in pm.items()]), ""]
+    none_c, per_c = pm["none"]["correlations"]["wc_wb"], pm["per_sample"]["correlations"]["wc_wb"]
+    moved = abs(per_c["mean"] - none_c["mean"])
+    resolved = moved > 2 * math.hypot(none_c["se"], per_c["se"])
     L += ["**Conclusion.** A fixed permutation relabels the pixels: the image covariance is as far from "
           f"isotropy as before ({_f(pm['fixed']['image_isotropy']['relative_distance'])}), though a 3x3 patch now "
           "gathers unrelated pixels. A fresh permutation per sample makes the covariance equicorrelated "
           f"(image C off I {_f(pm['per_sample']['image_isotropy']['relative_distance'])}, patch "
-          f"{_f(pm['per_sample']['patch_isotropy']['relative_distance'])}). The first layer's correlation moves "
-          f"from {_f(pm['none']['correlations']['wc_wb']['mean'])} to "
-          f"{_f(pm['per_sample']['correlations']['wc_wb']['mean'])}: isotropic inputs bring it to the value set by "
-          "the weights alone (experiment 1), so permuting restores the geometry of the theory — and destroys "
-          "the spatial structure the network needs, which makes it a probe, not a remedy.", ""]
+          f"{_f(pm['per_sample']['patch_isotropy']['relative_distance'])}). The first layer's correlation goes "
+          f"from {_f(none_c['mean'])} ± {_f(none_c['se'])} to {_f(per_c['mean'])} ± {_f(per_c['se'])}"
+          + (", a resolved change" if resolved else ", no change resolved")
+          + f"; with nearly isotropic inputs it equals the weights' own cosine "
+          f"({_f(v['binary']['angle']['mean_cos'])}, experiment 4), as theory says. Permuting per sample "
+          "restores the geometry of the theory but destroys the spatial structure the network needs: a probe, "
+          "not a remedy.", ""]
 
     # 6 -----------------------------------------------------------------
     xn = e["xnor"]
@@ -291,7 +307,7 @@ def markdown(result: dict, meta: dict) -> str:
           "sqrt(alpha^2 var z + eps), which equals BN(z) when eps = 0 and differs by a relative "
           "(eps / 2 var z)(1 - 1/alpha^2) otherwise. Measured on the trained main network (alpha = mean |w| per "
           "unit):", "",
-          md_table(["layer", "max |diff|, network", "max |diff|, eps = 0", "max |diff|, eps", "max |output|"],
+          md_table(["layer", "max abs diff, network", "max abs diff, eps = 0", "max abs diff, eps", "max abs output"],
                    [(r["name"], _f(r["max_abs_diff_network"], ".1e"), _f(r["max_abs_diff_eps0"], ".1e"),
                      _f(r["max_abs_diff_eps"], ".1e"), _f(r["max_abs_output"], ".2f")) for r in xn["layers"]]), "",
           f"Predictions changed by alpha: {100 * xn['prediction_changes']:.2f}% (eps = {xn['eps']:g}). Training "
@@ -318,22 +334,26 @@ def markdown(result: dict, meta: dict) -> str:
     L += ["## 7. Latent weights against a continuous twin", "",
           f"A binary network and its continuous twin trained from the same initialization and data order "
           f"(test accuracy {_f(tw['test_accuracy']['binary'])} binary, {_f(tw['test_accuracy']['continuous'])} "
-          "continuous). Cosine between corresponding unit weight vectors, mean ± se over units; unrelated "
-          "random vectors: mean 0, sd 1/sqrt(d); the cosine of the two updates from the shared initialization; "
-          "and how far each network moved from it.", "",
-          md_table(["layer", "d", "cos(latent, continuous)", "random sd", "cos(updates)", "cos(binary, init)",
+          "continuous). Cosine between corresponding unit weight vectors, mean ± se over units, beside the sd "
+          "1/sqrt(d) of the cosine of unrelated random vectors (mean 0), and the mean cosine of each final "
+          "network to the shared initialization.", "",
+          md_table(["layer", "d", "cos(latent, continuous)", "z vs 0", "random sd", "cos(binary, init)",
                     "cos(continuous, init)"],
                    [(r["name"], r["d"], f"{_f(r['weights']['mean_cos'])} ± {_f(r['weights']['se_mean_cos'])}",
-                     _f(r["random_sd"]), f"{_f(r['updates']['mean_cos'])} ± {_f(r['updates']['se_mean_cos'])}",
-                     _f(r["moved"]["binary"]), _f(r["moved"]["continuous"])) for r in tw["layers"]]), "",
+                     _f(r["weights"]["mean_cos"] / r["weights"]["se_mean_cos"], ".1f")
+                     if r["weights"]["se_mean_cos"] else "-",
+                     _f(r["random_sd"]), _f(r["moved"]["binary"]), _f(r["moved"]["continuous"]))
+                    for r in tw["layers"]]), "",
           "![twins](twins.png)", ""]
-    L += [f"**Conclusion.** The latent weights are far closer to the continuous twin's than unrelated vectors "
-          f"(cosines {_f(min(r['weights']['mean_cos'] for r in tw['layers']))} to "
-          f"{_f(max(r['weights']['mean_cos'] for r in tw['layers']))} against a random sd of at most "
-          f"{_f(max(r['random_sd'] for r in tw['layers']))}), but much of that is the shared initialization: the "
-          f"updates themselves have cosines {_f(min(r['updates']['mean_cos'] for r in tw['layers']))} to "
-          f"{_f(max(r['updates']['mean_cos'] for r in tw['layers']))}. The two trainings move the weights in "
-          "related, not identical, directions.", ""]
+    ratio = max(r["weights"]["mean_cos"] / r["random_sd"] for r in tw["layers"])
+    moved = max(max(abs(r["moved"]["binary"]), abs(r["moved"]["continuous"])) for r in tw["layers"])
+    verdict = ("hardly closer to the continuous twin's than unrelated vectors are to each other: the mean cosine "
+               f"is at most {_f(ratio, '.2f')} random sd" if ratio < 3 else
+               f"closer to the continuous twin's than unrelated vectors (up to {_f(ratio, '.1f')} random sd)")
+    L += [f"**Conclusion.** The binary network's latent weights are {verdict}. Both networks moved far from "
+          f"their shared start (cosine to the initialization at most {_f(moved)}), so a shared initialization "
+          "explains nothing here; at this learning rate the latent weights of a BNN are not those of its "
+          "continuous twin, and the geometry of experiments 1-2 concerns a BNN's own weights.", ""]
 
     # 8 -----------------------------------------------------------------
     ta = e["ternary"]["angles"]["layers"]

@@ -136,20 +136,22 @@ def plot_first_layer(accuracy, path):
 
 
 def plot_twins(rows, path):
-    """Per layer: cos(latent, continuous twin) with the random +-z band."""
+    """Per layer: cos(latent, continuous twin) and each network's cosine to
+    the shared initialization, with the band of unrelated random vectors."""
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots(figsize=(5.5, 3.2))
         x = np.arange(len(rows))
-        ax.bar(x - 0.2, [r["weights"]["mean_cos"] for r in rows], 0.4,
-               yerr=[r["weights"]["sd_cos"] for r in rows], capsize=2, color="C3", label="weights")
-        ax.bar(x + 0.2, [r["updates"]["mean_cos"] for r in rows], 0.4,
-               yerr=[r["updates"]["sd_cos"] for r in rows], capsize=2, color="C1", label="updates from init")
+        ax.bar(x - 0.27, [r["weights"]["mean_cos"] for r in rows], 0.27,
+               yerr=[r["weights"]["sd_cos"] for r in rows], capsize=2, color="C3",
+               label="cos(binary latent, continuous), +- sd")
+        ax.bar(x, [r["moved"]["binary"] for r in rows], 0.27, color="C1", label="cos(binary, init)")
+        ax.bar(x + 0.27, [r["moved"]["continuous"] for r in rows], 0.27, color="C2", label="cos(continuous, init)")
         for i, r in enumerate(rows):
-            ax.fill_between([i - 0.45, i + 0.45], -2 * r["random_sd"], 2 * r["random_sd"], color="C0", alpha=0.3,
+            ax.fill_between([i - 0.45, i + 0.45], -2 * r["random_sd"], 2 * r["random_sd"], color="C0", alpha=0.25,
                             label="unrelated vectors, +-2 sd" if i == 0 else None)
         ax.axhline(0, color="k", lw=0.5)
         ax.set_xticks(x, [f"{r['name']}\nd={r['d']}" for r in rows], fontsize=7)
-        ax.set_ylabel("cos(binary latent, continuous)")
+        ax.set_ylabel("cosine")
         ax.set_title("latent weights against a continuous twin")
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=7, loc="upper right")
         _save(fig, path)

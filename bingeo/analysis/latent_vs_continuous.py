@@ -7,8 +7,10 @@ corresponding unit rows of the binary network's latent weights ``W^lat`` and
 the continuous network's weights ``W^cont`` is set beside the cosine of two
 unrelated random vectors of the same dimension ``d`` (mean 0, standard
 deviation ``1/sqrt(d)``).  Since both start from the same ``W^0``, the
-cosine of their *updates* ``W^lat - W^0`` and ``W^cont - W^0`` is reported
-too: a high weight cosine may only mean that neither moved far.
+cosine of each final network to ``W^0`` is reported too: a high weight
+cosine may only mean that neither moved far.  (The cosine of the two
+updates ``W - W^0`` is not a fair measure: the shared ``-W^0`` in both makes
+it positive even for unrelated final weights.)
 """
 
 from __future__ import annotations
@@ -31,8 +33,7 @@ def paired_layer_cosines(binary_net, continuous_net, initial_net=None) -> list[d
 
     Returns per layer ``name``, ``d``, ``weights`` (summary of ``cos(W^lat_u,
     W^cont_u)``: ``mean_cos``, ``sd_cos``, ``se_mean_cos``, ``units``) and,
-    given ``initial_net``, ``updates`` (the same for the updates from the
-    initial weights) and ``moved`` (mean cosine of each final network to
+    given ``initial_net``, ``moved`` (mean cosine of each final network to
     its initialization, ``binary`` and ``continuous``).
 
     Examples
@@ -51,7 +52,6 @@ def paired_layer_cosines(binary_net, continuous_net, initial_net=None) -> list[d
         row = {"index": i, "name": plan.name, "d": int(lat.shape[1]), "weights": _summary(lat, cont)}
         if initial_net is not None:
             init = weight_rows(plan.kind, initial_net.weights[i])
-            row["updates"] = _summary(lat - init, cont - init)
             row["moved"] = {"binary": float(unit_cosines(lat, init).mean()),
                             "continuous": float(unit_cosines(cont, init).mean())}
         out.append(row)

@@ -84,7 +84,9 @@ def dot_correlations(net, x, *, seed=0, layers=None) -> list[dict]:
     kind of ``mean``, ``sd``, ``se``, ``units``, ``pooled``, ``per_unit``, see
     :func:`bingeo.analysis.dot_product_correlations`), ``covariance`` (``C``,
     ``(d, d)``), ``isotropy`` (:func:`bingeo.analysis.isotropy_measures` of
-    ``C``), and the unit rows ``latent`` and ``quantized``.
+    ``C``), ``saturation`` (the share of entries of ``A`` with ``|A| >= 1``,
+    where hard-tanh clips and ``A = A^b`` for a sign network), and the unit
+    rows ``latent`` and ``quantized``.
 
     Examples
     --------
@@ -108,5 +110,6 @@ def dot_correlations(net, x, *, seed=0, layers=None) -> list[dict]:
                     "units": view.units, "rows": int(a_measure.shape[0]),
                     "correlations": {k: corr[k] for k in corr if k not in ("n", "d")},
                     "covariance": cov, "isotropy": isotropy_measures(cov),
+                    "saturation": float(np.mean(np.abs(a_measure) >= 1.0)),
                     "latent": view.latent, "quantized": view.quantized})
     return out
