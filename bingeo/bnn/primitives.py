@@ -8,18 +8,11 @@ swapping one for another implementation is a one-line change.
 from __future__ import annotations
 
 from .layers.activations import hardtanh_forward, sign_backward, sign_forward, ternary_forward
+from .layers.batchnorm import batchnorm_backward, batchnorm_forward_eval, batchnorm_forward_train
+from .layers.conv2d import conv2d_backward, conv2d_forward
 from .layers.dense import dense_backward, dense_forward
-from .reference_ops import (
-    batchnorm_backward,
-    batchnorm_forward_eval,
-    batchnorm_forward_train,
-    conv2d_backward,
-    conv2d_forward,
-    maxpool2d_backward,
-    maxpool2d_forward,
-    softmax_cross_entropy,
-    squared_hinge_loss,
-)
+from .layers.losses import softmax_cross_entropy, squared_hinge_loss
+from .layers.pool import maxpool2d_backward, maxpool2d_forward
 
 __all__ = [
     "dense_forward", "dense_backward", "conv2d_forward", "conv2d_backward",
