@@ -83,7 +83,7 @@ def _sample_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, aniso, quant_
         wq = 0.0
         ww = 0.0
         qq = 0.0
-        for lane in range(tid, LANES, nthreads):
+        for lane in range(tid, min(LANES, (d + 1) // 2), nthreads):
             s0, s1 = stream_state(key, t * LANES + lane)
             s0, s1 = uint64(s0), uint64(s1)
             p = lane
@@ -124,7 +124,7 @@ def _sample_rotated_sign_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, 
     nthreads = cuda.blockDim.x
     w = buffers[cuda.blockIdx.x]
     for t in range(cuda.blockIdx.x, trials, cuda.gridDim.x):
-        for lane in range(tid, LANES, nthreads):
+        for lane in range(tid, min(LANES, (d + 1) // 2), nthreads):
             s0, s1 = stream_state(key, t * LANES + lane)
             s0, s1 = uint64(s0), uint64(s1)
             p = lane
@@ -166,7 +166,7 @@ def _sample_pair_cos_cuda_kernel(key, d, trials, out):
         uv = 0.0
         uu = 0.0
         vv = 0.0
-        for lane in range(tid, LANES, nthreads):
+        for lane in range(tid, min(LANES, (d + 1) // 2), nthreads):
             s0, s1 = stream_state(key, t * LANES + lane)
             s0, s1 = uint64(s0), uint64(s1)
             p = lane

@@ -63,7 +63,7 @@ def _sample_cos_xoroshiro_kernel(key, d, trials, dist_code, nu, scales, aniso,
         wq = 0.0
         ww = 0.0
         qq = 0.0
-        for lane in range(LANES):
+        for lane in range(min(LANES, (d + 1) // 2)):
             a, b, c = _lane_sums(key, t, lane, d, dist_code, nu, scales, aniso,
                                  quant_code, p1, p2)
             wq += a
@@ -91,7 +91,7 @@ def _sample_rotated_sign_cos_xoroshiro_kernel(key, d, trials, dist_code, nu, sca
                                               rotation, out):
     for t in prange(trials):
         w = np.empty(d)
-        for lane in range(LANES):
+        for lane in range(min(LANES, (d + 1) // 2)):
             _lane_vector(key, t, lane, d, dist_code, nu, scales, aniso, w)
         abs_sum = 0.0
         vv = 0.0
@@ -110,7 +110,7 @@ def _sample_pair_cos_xoroshiro_kernel(key, d, trials, out):
         uv = 0.0
         uu = 0.0
         vv = 0.0
-        for lane in range(LANES):
+        for lane in range(min(LANES, (d + 1) // 2)):
             s0, s1 = stream_state(key, t * LANES + lane)
             p = lane
             while 2 * p < d:
