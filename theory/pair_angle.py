@@ -25,6 +25,7 @@ import sympy as sp
 from sympy.stats import E, Beta, density
 
 from theory import symbols
+from theory.dimension import at_dimension
 from theory.validate import check_dimension
 
 _K = sp.Symbol("k", positive=True)  # d - 1, positive for d >= 2
@@ -59,8 +60,7 @@ def pair_cos_density(d, t=symbols.t) -> sp.Expr:
     >>> pair_cos_density(3)
     1/2
     """
-    d = check_dimension(d, minimum=2)
-    return sp.simplify(sp.expand_func(PAIR_COS_DENSITY.subs({symbols.d: d, symbols.t: t})))
+    return at_dimension(PAIR_COS_DENSITY, d, minimum=2).subs(symbols.t, t)
 
 
 def pair_mean_cos(d) -> sp.Expr:
@@ -83,4 +83,4 @@ def pair_var_cos(d) -> sp.Expr:
     >>> pair_var_cos(symbols.d)
     1/d
     """
-    return PAIR_VAR_COS.subs(symbols.d, check_dimension(d))
+    return at_dimension(PAIR_VAR_COS, d)

@@ -35,7 +35,7 @@ from sympy.stats import E, Chi, Normal
 
 from theory import symbols
 from theory.quantizer_limit import limit_cos, limit_d_var_cos
-from theory.validate import check_dimension
+from theory.dimension import at_dimension
 
 _X = Normal("X", 0, 1)
 _RADIUS = Chi("R", symbols.d)
@@ -83,7 +83,8 @@ def mean_cos(d) -> sp.Expr:
     """E[cos angle(w, sign w)] = sqrt(d/pi) Gamma(d/2) / Gamma((d+1)/2).
 
     Exact for every rotation-invariant w in R^d, d >= 1 (an integer or a
-    SymPy symbol).  Dimensionless.
+    SymPy symbol).  Dimensionless.  Above d = 1000 the gamma functions stay
+    unevaluated (``sympy.N`` evaluates them); floats: ``mean_cos_value``.
 
     Examples
     --------
@@ -92,7 +93,7 @@ def mean_cos(d) -> sp.Expr:
     >>> mean_cos(symbols.d)
     sqrt(d)*gamma(d/2)/(sqrt(pi)*gamma(d/2 + 1/2))
     """
-    return sp.expand_func(sp.simplify(MEAN_COS.subs(symbols.d, check_dimension(d))))
+    return at_dimension(MEAN_COS, d)
 
 
 def mean_sq_cos(d) -> sp.Expr:
@@ -103,7 +104,7 @@ def mean_sq_cos(d) -> sp.Expr:
     >>> mean_sq_cos(1)
     1
     """
-    return sp.simplify(MEAN_SQ_COS.subs(symbols.d, check_dimension(d)))
+    return at_dimension(MEAN_SQ_COS, d)
 
 
 def var_cos(d) -> sp.Expr:
@@ -117,7 +118,4 @@ def var_cos(d) -> sp.Expr:
     >>> var_cos(2)
     -8/pi**2 + 1/pi + 1/2
     """
-    d = check_dimension(d)
-    if isinstance(d, int):
-        return sp.expand(sp.simplify(VAR_COS.subs(symbols.d, d)))
-    return VAR_COS.subs(symbols.d, d)
+    return at_dimension(VAR_COS, d)

@@ -160,3 +160,10 @@ def test_cos_between_one_over_sqrt_d_and_one(w):
     cos = np.abs(w).sum() / (math.sqrt(d) * norm)
     tol = sum_rtol(d)
     assert 1 / math.sqrt(d) * (1 - tol) <= cos <= 1 + tol
+
+
+@pytest.mark.parametrize("d", [1001, 10**7])
+def test_symbolic_at_large_d_stays_unevaluated_and_matches_the_floats(d):
+    assert float(sp.N(theory.mean_cos(d), 30)) == pytest.approx(theory.mean_cos_value(d), rel=1e-15)
+    assert float(sp.N(theory.var_cos(d), 40)) == pytest.approx(theory.var_cos_value(d), rel=1e-13)
+    assert float(sp.N(theory.pair_var_cos(d))) == theory.pair_var_cos_value(d)
