@@ -172,8 +172,9 @@ def _data_flags(p):
 
 
 def _train_flags(p):
-    p.add_argument("--architecture", default="d256-d256",
-                   help="network description, e.g. c16-p-c32-p-d128 (default d256-d256)")
+    p.add_argument("--arch", default="d256-d256",
+                   help="architecture: cF conv, p 2x2 pool, dM dense; the output layer is appended "
+                        "(default d256-d256)")
     p.add_argument("--epochs", type=positive_int, default=10, help="training epochs per run (default 10)")
     p.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
     p.add_argument("--lr-start", type=float, default=3e-2, help="first epoch's learning rate (default 0.03)")
@@ -220,7 +221,7 @@ def _train_config(args):
     from bingeo.bnn import TrainConfig
 
     try:
-        return TrainConfig(architecture=args.architecture, epochs=args.epochs, batch_size=args.batch_size,
+        return TrainConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                            lr_start=args.lr_start, lr_end=args.lr_end)
     except ValueError as exc:
         raise CliError(str(exc)) from None

@@ -46,8 +46,8 @@ def plan(args) -> dict:
         compare = dict(architecture="d16", epochs=1, batch_size=32, lr_start=3e-2, lr_end=3e-2)
         return {"main": main, "compare": compare, "seeds": 2, "samples": 40, "train_samples": 256,
                 "ternary_threshold": 0.35}
-    main = dict(architecture=args.architecture, epochs=args.epochs, batch_size=64, lr_start=3e-2, lr_end=3e-3)
-    compare = dict(architecture=args.compare_architecture, epochs=args.compare_epochs, batch_size=64,
+    main = dict(architecture=args.arch, epochs=args.epochs, batch_size=64, lr_start=3e-2, lr_end=3e-3)
+    compare = dict(architecture=args.compare_arch, epochs=args.compare_epochs, batch_size=64,
                    lr_start=3e-2, lr_end=3e-3)
     return {"main": main, "compare": compare, "seeds": args.seeds, "samples": args.samples,
             "train_samples": args.train_samples, "ternary_threshold": 0.35}
@@ -410,10 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder holding or receiving the files of mnist, cifar10 and the other file-based sets")
     p.add_argument("--quick", action="store_true",
                    help="tiny networks, one epoch: seconds; writes every file of a full run")
-    p.add_argument("--architecture", default="c16-p-c32-p-d128",
+    p.add_argument("--arch", default="c16-p-c32-p-d128",
                    help="main network for experiments 1-3, 5, 6 and 8 (default c16-p-c32-p-d128)")
     p.add_argument("--epochs", type=positive_int, default=6, help="epochs of the main networks (default 6)")
-    p.add_argument("--compare-architecture", default="d256-d256",
+    p.add_argument("--compare-arch", default="d256-d256",
                    help="networks trained over seeds for experiments 4, 6 and 7 (default d256-d256)")
     p.add_argument("--compare-epochs", type=positive_int, default=10,
                    help="epochs of each compared network (default 10)")

@@ -40,7 +40,7 @@ def test_angles_table_has_theory_beside_measurement(model_dir, capsys):
 
 
 def test_twins_command(tmp_path, capsys):
-    code = analyze.main(["twins", "--architecture", "d8", "--epochs", "1", "--samples", "20"])
+    code = analyze.main(["twins", "--arch", "d8", "--epochs", "1", "--samples", "20"])
     assert code == 0
     assert "random sd" in capsys.readouterr().out
 
@@ -49,7 +49,7 @@ def test_twins_command(tmp_path, capsys):
     (["angles", "--model", "no-such-dir"], "--model"),
     (["angles"], "--model"),
     (["correlations", "--model", "x", "--samples", "0"], "--samples"),
-    (["train-xnor", "--architecture", "q9"], "architecture"),
+    (["train-xnor", "--arch", "q9"], "architecture"),
     (["nonsense"], "invalid choice"),
 ])
 def test_errors_are_one_line_with_status_2(argv, needle, capsys):
