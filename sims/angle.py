@@ -93,13 +93,9 @@ def _specs(args):
 
 def _device(backend: str) -> str:
     if backend == "cuda":
-        try:
-            from numba import cuda
+        from bingeo.sampling.cuda import device_name
 
-            name = cuda.get_current_device().name
-            return name.decode() if isinstance(name, bytes) else str(name)
-        except Exception:  # the simulator or a driver without a name
-            return "CUDA device"
+        return device_name()
     import numba
 
     return f"{platform.machine()} CPU, {numba.get_num_threads()} threads"

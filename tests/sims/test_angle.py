@@ -155,3 +155,18 @@ def test_bad_arguments_from_the_shell(tmp_path, argv):
     done = run_cli(*argv, cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_cuda_backend_under_the_simulator(tmp_path):
+    # the simulator runs the CUDA kernels on the CPU; it must be switched on
+    # before numba is imported, hence a process of its own
+    import os
+
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1")
+    done = subprocess.run([sys.executable, "-m", "sims.angle", "--dims", "3", "--trials", "8", "--backend", "cuda",
+                           "--json", "c.json", "--no-plot", "--quiet"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "c.json").read_text())
+    assert data["backend"] == "cuda" and data["metadata"]["device"] == "CUDA simulator"
+    assert "backend: cuda (CUDA simulator)" in done.stdout
