@@ -20,6 +20,7 @@ sqrt(2)/sqrt(pi)
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import sympy as sp
@@ -36,7 +37,10 @@ def _support(X):
     return domain.inf, domain.sup
 
 
+@functools.lru_cache(maxsize=512)
 def _half_integral(integrand, x, lo, hi):
+    """Integral of ``integrand`` over [lo, hi], cached: limit_cos and
+    limit_d_var_cos ask for the same moments again."""
     if lo >= hi:
         return sp.S.Zero
     return sp.integrate(integrand, (x, lo, hi), conds="piecewise")
