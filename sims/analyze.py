@@ -73,10 +73,10 @@ def measure(command: str, net, x, *, seed: int = 0) -> dict:
 
 
 def _strip(obj):
-    """Drop per-unit arrays and matrices from nested records."""
+    """Drop the (d, d) covariances and the weight matrices from nested
+    records; every measured number, per-unit values included, stays."""
     if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items()
-                if k not in ("per_unit", "cosines", "covariance", "latent", "quantized")}
+        return {k: _strip(v) for k, v in obj.items() if k not in ("covariance", "latent", "quantized")}
     if isinstance(obj, list):
         return [_strip(v) for v in obj]
     return obj

@@ -63,8 +63,8 @@ def angle_rows(angles: list[dict], *, levels: int = 2, threshold: float = 0.0,
     ``latent`` (optional) the layers' latent weight arrays for the i.i.d.
     column.  Each row holds ``name``, ``d``, ``units``, ``mean_cos``,
     ``sd_cos``, ``se_mean_cos``, ``mean_angle_deg``, ``theory_mean_cos``,
-    ``theory_sd_cos``, ``z`` (``(mean_cos - theory_mean_cos) / se_mean_cos``)
-    and ``iid_cos``; for ternary (``levels = 3``) ``tau`` (threshold over the
+    ``theory_sd_cos``, ``z`` (``(mean_cos - theory_mean_cos) / se_mean_cos``),
+    ``iid_cos`` and the per-unit ``cosines``; for ternary (``levels = 3``) ``tau`` (threshold over the
     layer's weight sd) and the theory is ``ternary_cos_value(tau)``.
     """
     rows = []
@@ -88,6 +88,7 @@ def angle_rows(angles: list[dict], *, levels: int = 2, threshold: float = 0.0,
             if math.isfinite(row["theory_mean_cos"]) else math.nan
         se = row["se_mean_cos"]
         row["z"] = (row["mean_cos"] - row["theory_mean_cos"]) / se if se and se > 0 else math.nan
+        row["cosines"] = layer["cosines"]
         rows.append(row)
     return rows
 
@@ -157,6 +158,8 @@ def correlation_rows(layers: list[dict], *, levels: int = 2) -> list[dict]:
             row[kind] = {"measured": c["mean"], "se": c["se"], "pooled": c["pooled"],
                          "isotropic": iso[kind] if levels == 2 else math.nan,
                          "identity": float(np.nanmean(pred_i[kind])) if has else math.nan,
-                         "predicted": float(np.nanmean(pred_c[kind])) if has else math.nan}
+                         "predicted": float(np.nanmean(pred_c[kind])) if has else math.nan,
+                         "per_unit": c["per_unit"],
+                         "predicted_per_unit": pred_c[kind] if has else None}
         rows.append(row)
     return rows
