@@ -66,7 +66,7 @@ def formula(name: str, digits: int = 6) -> str:
     """
     r = get_result(name)
     rhs = r.latex
-    if r.value is not None and not r.expr.is_Float:
+    if r.value is not None and not (r.expr.is_Float or r.expr.is_Rational):
         rhs += rf" \approx {format_value(r.value, digits)}"
     if r.degrees is not None:
         rhs += rf" \ (= {format_value(r.degrees, digits)}^\circ)"
