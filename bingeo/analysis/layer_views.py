@@ -24,7 +24,7 @@ import numpy as np
 from .patches import conv_patches
 from .unit_rows import unit_rows
 
-__all__ = ["LayerView", "analysis_forward", "layer_views", "weight_rows", "input_rows"]
+__all__ = ["LayerView", "analysis_forward", "layer_views", "weight_rows", "input_rows", "quantize_signal"]
 
 
 @dataclass
@@ -74,7 +74,6 @@ def analysis_forward(net, x, **switches):
         for (m, v), rm, rv in zip(saved, net.running_mean, net.running_var):
             rm[...] = m
             rv[...] = v
-        net._cache = None
 
 
 def weight_rows(kind: str, w) -> np.ndarray:
@@ -106,6 +105,24 @@ def input_rows(kind: str, a) -> np.ndarray:
     raise ValueError(f"kind: expected 'conv' or 'dense', got {kind!r}")
 
 
+def quantize_signal(signal, *, levels: int, threshold: float) -> np.ndarray:
+    """Binarized activations as the network computes them: sign with
+    sign(0) = +1 (``levels = 2``), or ternary ``sign(s) 1{|s| > threshold}``.
+
+    Examples
+    --------
+    >>> quantize_signal(np.array([-0.7, 0.0, 0.2, 0.9]), levels=3, threshold=0.5)
+    array([-1.,  0.,  0.,  1.])
+    """
+    s = np.asarray(signal, dtype=np.float64)
+    b = np.where(s >= 0, 1.0, -1.0)
+    if levels == 2:
+        return b
+    if levels == 3:
+        return np.where(np.abs(s) > threshold, b, 0.0)
+    raise ValueError(f"levels: expected 2 or 3, got {levels}")
+
+
 def layer_views(net, x, *, layers=None) -> list[LayerView]:
     """One :class:`LayerView` per weighted layer of ``net`` on the batch ``x``.
 
@@ -131,7 +148,8 @@ def layer_views(net, x, *, layers=None) -> list[LayerView]:
             ab = first[0].input
         else:
             a = np.clip(np.asarray(rec.input_signal, dtype=np.float64), -1.0, 1.0)  # hardtanh
-            ab = net._activate(np.ascontiguousarray(rec.input_signal, dtype=np.float32), True)
+            ab = rec.input if rec.binarized_input else quantize_signal(
+                rec.input_signal, levels=net.config.levels, threshold=net.config.threshold)
         views.append(LayerView(
             rec.index, rec.name, rec.kind,
             latent=weight_rows(rec.kind, rec.weights_latent),

@@ -161,3 +161,13 @@ def test_invalid_network_arguments():
         ba.first_layer_accuracy(None, None, seeds=[])
     with pytest.raises(ValueError, match="^kind:"):
         ba.weight_rows("pool", np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("levels", [2, 3])
+def test_quantize_signal_matches_the_engine(levels):
+    from bingeo.bnn import primitives as P
+    from bingeo.analysis.layer_views import quantize_signal
+
+    s = np.array([[-1.5, -0.5, -0.0, 0.0, 0.5, 0.49999997, 0.50000006, 2.0, -0.5000001]], np.float32)
+    engine = P.sign_forward(s) if levels == 2 else P.ternary_forward(s, np.float32(0.5))
+    np.testing.assert_array_equal(quantize_signal(s, levels=levels, threshold=np.float32(0.5)), engine)
