@@ -2,9 +2,10 @@
 
 ``python -m sims.bench bnn`` times, on all cores, one training step
 (forward, loss, backward, Adam, clip) and one inference pass of the default
-network on digits-sized images, three ways: bingeo's engine (numba layers),
-the plain numpy reference step (:mod:`bingeo.bnn.reference_step`), and
-PyTorch on the CPU when it happens to be installed.  Each figure is the
+network on digits-sized images, three ways: bingeo's engine (numba layers,
+one BLAS thread as in training), the plain numpy reference step
+(:mod:`bingeo.bnn.reference_step`, same BLAS setting), and PyTorch on the CPU
+when it happens to be installed (with all cores, and with one thread).  Each figure is the
 median over ``--repeats`` timed blocks of ``--steps`` calls after one
 warm-up call (compilation excluded).
 """
@@ -17,11 +18,12 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bingeo.bnn import DEFAULT_ARCHITECTURE, ModelConfig, Network, TrainConfig
 from bingeo.bnn.optim import Adam
 from bingeo.bnn.reference_step import reference_forward, reference_train_step
-from bingeo.bnn.train import train_step, weight_lr_scales
+from bingeo.bnn.train import BLAS_THREADS, train_step, weight_lr_scales
 from sims.cli import (ArgumentParser, CliError, atomic_write_json, format_table, positive_int,
                       run_main, run_metadata)
 
@@ -81,33 +83,40 @@ def run(args) -> list[dict]:
     net = Network(cfg)
     scales = weight_lr_scales(net)
     opt = Adam(net.parameters(), lr_scales=scales)
-    add("bingeo", "train", _rate(lambda: train_step(net, opt, xb, yb, loss="hinge", lr=lr),
-                                 args.batch_size, args.steps, args.repeats))
-    add("bingeo", "inference", _rate(lambda: net.forward(xi), args.infer_batch, args.steps, args.repeats))
-
-    if not args.no_reference:
-        ref = Network(cfg)
-        state = {"s": ref.state_dict(), "a": Adam(ref.parameters()).state_dict()}
-
-        def ref_step():
-            state["s"], state["a"], _, _ = reference_train_step(state["s"], state["a"], xb, yb, cfg, lr=lr,
-                                                                lr_scales=scales)
-        add("numpy reference", "train", _rate(ref_step, args.batch_size, args.steps, args.repeats))
-        add("numpy reference", "inference",
-            _rate(lambda: reference_forward(state["s"], xi, cfg, training=False), args.infer_batch,
-                  args.steps, args.repeats))
+    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
+        add("bingeo", "train", _rate(lambda: train_step(net, opt, xb, yb, loss="hinge", lr=lr),
+                                     args.batch_size, args.steps, args.repeats))
+        add("bingeo", "inference", _rate(lambda: net.forward(xi), args.infer_batch, args.steps, args.repeats))
+        if not args.no_reference:
+            _reference(args, cfg, xb, yb, xi, lr, scales, add)
 
     if not args.no_torch and torch_available():
         import torch
-        twin = TorchStep(Network(cfg), scales, threads)
-        txb, tyb, txi = torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(xi)
-        add(f"pytorch {torch.__version__} cpu", "train",
-            _rate(lambda: twin.train_step(txb, tyb, lr), args.batch_size, args.steps, args.repeats))
-        add(f"pytorch {torch.__version__} cpu", "inference",
-            _rate(lambda: twin.infer(txi), args.infer_batch, args.steps, args.repeats))
+        for n in sorted({threads, 1}, reverse=True):
+            twin = TorchStep(Network(cfg), scales, n)
+            txb, tyb, txi = torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(xi)
+            name = f"pytorch {torch.__version__}, {n} thread{'s' if n > 1 else ''}"
+            add(name, "train", _rate(lambda: twin.train_step(txb, tyb, lr), args.batch_size, args.steps,
+                                     args.repeats))
+            add(name, "inference", _rate(lambda: twin.infer(txi), args.infer_batch, args.steps, args.repeats))
+        torch.set_num_threads(threads)
     for r in records:
         r["threads"] = threads
     return records
+
+
+def _reference(args, cfg, xb, yb, xi, lr, scales, add) -> None:
+    """Time the plain numpy reference step and forward pass."""
+    ref = Network(cfg)
+    state = {"s": ref.state_dict(), "a": Adam(ref.parameters()).state_dict()}
+
+    def ref_step():
+        state["s"], state["a"], _, _ = reference_train_step(state["s"], state["a"], xb, yb, cfg, lr=lr,
+                                                            lr_scales=scales)
+    add("numpy reference", "train", _rate(ref_step, args.batch_size, args.steps, args.repeats))
+    add("numpy reference", "inference",
+        _rate(lambda: reference_forward(state["s"], xi, cfg, training=False), args.infer_batch,
+              args.steps, args.repeats))
 
 
 def main(argv=None) -> int:
