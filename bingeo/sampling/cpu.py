@@ -14,8 +14,9 @@ Reproducibility: chunk ``c`` holds trials ``[c*m, (c+1)*m)`` with
 m = :func:`chunk_trials` (a function of d only) and draws from its own
 ``numpy.random.Generator`` on the SFC64 bit generator
 (``bingeo.seeding.chunk_generators``); the kernels run that very stream from
-its 4-word state with numpy's own algorithms translated to numba
-(:mod:`bingeo.sampling.sfc64`: the ziggurat for normals), bit for bit.  The numbers are
+its 4-word state, held in registers, with numpy's own algorithms translated
+to numba (:mod:`bingeo.sampling.sfc64`: the ziggurat for normals), bit for
+bit.  The numbers are
 the same whatever ``NUMBA_NUM_THREADS``, and the first trials of a longer run
 equal a shorter run with the same seed and d.
 
@@ -61,16 +62,25 @@ def chunk_trials(d: int) -> int:
 # --------------------------------------------------------------------------
 
 @njit(cache=True, inline="always")
-def _draw(rng, dist_code, nu):
-    """One coordinate in the standard form of the distribution, from the
-    SFC64 state ``rng`` (advanced in place)."""
+def _draw(s, dist_code, nu):
+    """One coordinate in the standard form of the distribution from the
+    stream state ``s``: (x, new state)."""
     if dist_code == _NORMAL:
-        return sfc64.standard_normal(rng)
+        return sfc64.standard_normal(s)
     if dist_code == _UNIFORM:
-        return sfc64.uniform(rng, -1.0, 1.0)
+        return sfc64.uniform(s, -1.0, 1.0)
     if dist_code == _LAPLACE:
-        return sfc64.laplace(rng, 0.0, 1.0)
-    return sfc64.standard_t(rng, nu)
+        return sfc64.laplace(s, 0.0, 1.0)
+    return sfc64.standard_t(s, nu)
+
+
+@njit(cache=True, inline="always")
+def _abs_draw(s, dist_code, nu):
+    """|x| of the draw :func:`_draw` would make (normals skip the sign)."""
+    if dist_code == _NORMAL:
+        return sfc64.abs_standard_normal(s)
+    x, s = _draw(s, dist_code, nu)
+    return abs(x), s
 
 
 @njit(cache=True)
@@ -84,131 +94,140 @@ def _cos_from_sums(wq, ww, qq):
 
 
 @njit(cache=True)
-def _sign_cos_one(rng, d, dist_code, nu):
+def _sign_cos_one(s, d, dist_code, nu):
     """cos(w, sign w) = sum |w_i| / sqrt(d sum w_i^2) for one trial of iid
-    coordinates (two interleaved accumulators for speed; the sum order is
-    fixed, so the result is deterministic)."""
+    coordinates: (cos, new state).  Two draws per turn into two pairs of
+    accumulators, so one sum never waits on the other (the order is fixed,
+    so the result is deterministic)."""
     a0 = 0.0
     a1 = 0.0
     s0 = 0.0
     s1 = 0.0
-    half = d // 2
-    for _ in range(half):
-        x = _draw(rng, dist_code, nu)
-        y = _draw(rng, dist_code, nu)
-        a0 += abs(x)
+    for _ in range(d // 2):
+        x, s = _abs_draw(s, dist_code, nu)
+        y, s = _abs_draw(s, dist_code, nu)
+        a0 += x
         s0 += x * x
-        a1 += abs(y)
+        a1 += y
         s1 += y * y
     if d % 2 == 1:
-        x = _draw(rng, dist_code, nu)
-        a0 += abs(x)
+        x, s = _abs_draw(s, dist_code, nu)
+        a0 += x
         s0 += x * x
-    return _cos_from_sums(a0 + a1, s0 + s1, float(d))
+    return _cos_from_sums(a0 + a1, s0 + s1, float(d)), s
 
 
 @njit(cache=True)
-def _quantized_cos_one(rng, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
-    """cos(w, q(w)) for one trial, w_i = scale_i x draw; the quantizer's
-    thresholds p1, p2 (already in units of the coordinate sd) scale with
-    scale_i."""
+def _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
+    """cos(w, q(w)) for one trial, w_i = scale_i x draw: (cos, new state).
+    The quantizer's thresholds p1, p2 (already in units of the coordinate
+    sd) scale with scale_i."""
     wq = 0.0
     ww = 0.0
     qq = 0.0
     for i in range(d):
-        s = 1.0 if isotropic else scales[i]
-        w = s * _draw(rng, dist_code, nu)
+        scale = 1.0 if isotropic else scales[i]
+        x, s = _draw(s, dist_code, nu)
+        w = scale * x
         if q_code == _SIGN:
             q = sign_scalar(w)
         elif q_code == _TERNARY:
-            q = ternary_scalar(w, p1 * s)
+            q = ternary_scalar(w, p1 * scale)
         else:
-            q = kbit_scalar(w, p1 * s, p2 * s)
+            q = kbit_scalar(w, p1 * scale, p2 * scale)
         wq += w * q
         ww += w * w
         qq += q * q
-    return _cos_from_sums(wq, ww, qq)
+    return _cos_from_sums(wq, ww, qq), s
 
 
 @njit(cache=True)
-def _pair_cos_one(rng, d):
+def _pair_cos_one(s, d):
     """cos(u, v) for two independent standard normal vectors, drawn
-    interleaved u_1, v_1, u_2, v_2, ..."""
+    interleaved u_1, v_1, u_2, v_2, ...: (cos, new state)."""
     uv = 0.0
     uu = 0.0
     vv = 0.0
     for _ in range(d):
-        u = sfc64.standard_normal(rng)
-        v = sfc64.standard_normal(rng)
+        u, s = sfc64.standard_normal(s)
+        v, s = sfc64.standard_normal(s)
         uv += u * v
         uu += u * u
         vv += v * v
-    if uu > 0.0 and vv > 0.0:
-        return min(1.0, max(-1.0, uv / math.sqrt(uu * vv)))
-    return 0.0
+    return _cos_from_sums(uv, uu, vv), s
 
 
 # --------------------------------------------------------------------------
-# Kernels: prange over chunks, each chunk with its own stream (a row of
-# ``states``, advanced in place)
+# Kernels: prange over chunks, chunk c starting from the stream state
+# states[c]
 # --------------------------------------------------------------------------
 
 @njit(cache=True, parallel=True)
 def _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out):
     for c in prange(states.shape[0]):
-        rng = states[c]
+        s = sfc64.state_tuple(states[c])
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
-            out[t] = _sign_cos_one(rng, d, dist_code, nu)
+            cos, s = _sign_cos_one(s, d, dist_code, nu)
+            out[t] = cos
 
 
 @njit(cache=True, parallel=True)
 def _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out):
     for c in prange(states.shape[0]):
-        rng = states[c]
+        s = sfc64.state_tuple(states[c])
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
-            out[t] = _quantized_cos_one(rng, d, dist_code, nu, scales, isotropic, q_code, p1, p2)
+            cos, s = _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2)
+            out[t] = cos
+
+
+@njit(cache=True)
+def _rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v):
+    """cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) with v = R w
+    (R orthogonal: w.q = v.sign(v), |q| = sqrt(d)): (cos, new state).
+    rot_t = R^T, so row j of rot_t is column j of R and v accumulates column
+    by column; w and v are the chunk's length-d buffers."""
+    for i in range(d):
+        x, s = _draw(s, dist_code, nu)
+        w[i] = (1.0 if isotropic else scales[i]) * x
+    v[:] = 0.0
+    for j in range(d):
+        wj = w[j]
+        for i in range(d):
+            v[i] += rot_t[j, i] * wj
+    a = 0.0
+    sq = 0.0
+    for i in range(d):
+        a += abs(v[i])
+        sq += v[i] * v[i]
+    return _cos_from_sums(a, sq, float(d)), s
 
 
 @njit(cache=True, parallel=True)
 def _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out):
-    """cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) with v = R w
-    (R orthogonal: w.q = v.sign(v), |q| = sqrt(d)); rot_t = R^T, so row j of
-    rot_t is column j of R and v accumulates column by column."""
     for c in prange(states.shape[0]):
-        rng = states[c]
+        s = sfc64.state_tuple(states[c])
         w = np.empty(d)
         v = np.empty(d)
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
-            for i in range(d):
-                s = 1.0 if isotropic else scales[i]
-                w[i] = s * _draw(rng, dist_code, nu)
-            v[:] = 0.0
-            for j in range(d):
-                wj = w[j]
-                for i in range(d):
-                    v[i] += rot_t[j, i] * wj
-            a = 0.0
-            sq = 0.0
-            for i in range(d):
-                a += abs(v[i])
-                sq += v[i] * v[i]
-            out[t] = _cos_from_sums(a, sq, float(d))
+            cos, s = _rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v)
+            out[t] = cos
 
 
 @njit(cache=True, parallel=True)
 def _pair_cos_kernel(states, d, trials, per_chunk, out):
     for c in prange(states.shape[0]):
-        rng = states[c]
+        s = sfc64.state_tuple(states[c])
         start = c * per_chunk
         stop = min(start + per_chunk, trials)
         for t in range(start, stop):
-            out[t] = _pair_cos_one(rng, d)
+            cos, s = _pair_cos_one(s, d)
+            out[t] = cos
 
 
 # --------------------------------------------------------------------------

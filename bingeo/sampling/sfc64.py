@@ -1,21 +1,26 @@
 """numpy's SFC64 stream and its distributions, as numba scalar functions.
 
-A chunk's random state is the 4-word state of a ``numpy.random.SFC64`` bit
-generator, held in a uint64 array of length 4 and advanced in place.  The
-functions below are line-by-line translations of numpy's own C code
-(``numpy/random/src/distributions/distributions.c``: the ziggurat for
-normals and exponentials, Marsaglia-Tsang for gammas), so for a given state
-they return exactly the numbers ``numpy.random.Generator(SFC64)`` returns,
-bit for bit.  Keeping the state in a plain array (rather than passing
-Generator objects into numba) costs nothing per chunk and lets the CPU
-kernels inline the whole draw.
+A stream's state is the 4-word state of a ``numpy.random.SFC64`` bit
+generator, carried as a tuple ``s = (a, b, c, counter)`` of uint64: every
+function takes ``s`` and returns its draw together with the new state,
+``x, s = standard_normal(s)``.  Passing the state by value lets the compiler
+keep it in registers through a whole trial (a state held in an array would
+make every draw wait for the store of the one before).
+
+The functions are line-by-line translations of numpy's own C code
+(``numpy/random/src/distributions/distributions.c``: the 256-layer ziggurat
+for normals and exponentials, Marsaglia-Tsang for gammas), so from a given
+state they return exactly the numbers ``numpy.random.Generator(SFC64)``
+returns, bit for bit.
 
 Examples
 --------
->>> bg = np.random.SFC64(5)
->>> state = bg.state["state"]["state"].copy()
->>> x = standard_normal(state)
->>> x == np.random.Generator(np.random.SFC64(5)).standard_normal()
+>>> @njit
+... def first_normal(words):
+...     x, s = standard_normal(state_tuple(words))
+...     return x
+>>> words = np.random.SFC64(5).state["state"]["state"]
+>>> first_normal(words) == np.random.Generator(np.random.SFC64(5)).standard_normal()
 True
 """
 
@@ -24,7 +29,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, uint64, int64
+from numba import int64, njit, uint64
 from numba.np.random._constants import (
     fe_double as _FE,
     fi_double as _FI,
@@ -38,9 +43,11 @@ from numba.np.random._constants import (
 )
 
 __all__ = [
+    "state_tuple",
     "next_uint64",
     "next_double",
     "standard_normal",
+    "abs_standard_normal",
     "standard_exponential",
     "standard_gamma",
     "standard_t",
@@ -52,33 +59,50 @@ _TWO_M53 = 1.0 / 9007199254740992.0
 _MANTISSA = uint64(0x000FFFFFFFFFFFFF)
 
 
+@njit(cache=True)
+def state_tuple(words):
+    """The state tuple from a uint64 array of 4 words (a row of
+    ``bingeo.seeding.chunk_sfc64_states``)."""
+    return (uint64(words[0]), uint64(words[1]), uint64(words[2]), uint64(words[3]))
+
+
 @njit(cache=True, inline="always")
-def next_uint64(state):
-    """One step of SFC64 (Chris Doty-Humphrey's Small Fast Chaotic PRNG)."""
-    a = state[0]
-    b = state[1]
-    c = state[2]
-    w = state[3]
+def next_uint64(s):
+    """One step of SFC64 (Chris Doty-Humphrey's Small Fast Chaotic PRNG):
+    returns (output, new state)."""
+    a, b, c, w = s
     tmp = a + b + w
-    state[3] = w + uint64(1)
-    state[0] = b ^ (b >> uint64(11))
-    state[1] = c + (c << uint64(3))
-    state[2] = ((c << uint64(24)) | (c >> uint64(40))) + tmp
-    return tmp
+    return tmp, (b ^ (b >> uint64(11)), c + (c << uint64(3)), ((c << uint64(24)) | (c >> uint64(40))) + tmp,
+                 w + uint64(1))
 
 
 @njit(cache=True, inline="always")
-def next_double(state):
+def next_double(s):
     """Uniform on [0, 1): the top 53 bits of a draw times 2^-53."""
-    return float(int64(next_uint64(state) >> uint64(11))) * _TWO_M53
+    r, s = next_uint64(s)
+    return float(int64(r >> uint64(11))) * _TWO_M53, s
 
 
 @njit(cache=True, inline="always")
-def standard_normal(state):
+def _normal_tail(s, rabs):
+    """The rare branches of the ziggurat; (x, accepted, state)."""
+    while True:
+        u, s = next_double(s)
+        xx = -_NOR_INV_R * math.log1p(-u)
+        u, s = next_double(s)
+        yy = -math.log1p(-u)
+        if yy + yy > xx * xx:
+            if (rabs >> uint64(8)) & uint64(1):
+                return -(_NOR_R + xx), s
+            return _NOR_R + xx, s
+
+
+@njit(cache=True, inline="always")
+def standard_normal(s):
     """N(0, 1) by numpy's 256-layer ziggurat (about 99 % of draws take one
     uint64 and one table look-up)."""
     while True:
-        r = next_uint64(state)
+        r, s = next_uint64(s)
         idx = r & uint64(0xFF)
         r >>= uint64(8)
         rabs = (r >> uint64(1)) & _MANTISSA
@@ -86,94 +110,111 @@ def standard_normal(state):
         if r & uint64(1):
             x = -x
         if rabs < _KI[idx]:
-            return x
+            return x, s
         if idx == 0:
-            while True:
-                xx = -_NOR_INV_R * math.log1p(-next_double(state))
-                yy = -math.log1p(-next_double(state))
-                if yy + yy > xx * xx:
-                    if (rabs >> uint64(8)) & uint64(1):
-                        return -(_NOR_R + xx)
-                    return _NOR_R + xx
-        else:
-            if (_FI[idx - 1] - _FI[idx]) * next_double(state) + _FI[idx] < math.exp(-0.5 * x * x):
-                return x
+            return _normal_tail(s, rabs)
+        u, s = next_double(s)
+        if (_FI[idx - 1] - _FI[idx]) * u + _FI[idx] < math.exp(-0.5 * x * x):
+            return x, s
+
+
+@njit(cache=True, inline="always")
+def abs_standard_normal(s):
+    """|x| for the x that :func:`standard_normal` would return from ``s``,
+    consuming the stream the same way (the sign bit is simply not applied)."""
+    while True:
+        r, s = next_uint64(s)
+        idx = r & uint64(0xFF)
+        rabs = (r >> uint64(9)) & _MANTISSA
+        x = float(int64(rabs)) * _WI[idx]
+        if rabs < _KI[idx]:
+            return x, s
+        if idx == 0:
+            x, s = _normal_tail(s, rabs)
+            return abs(x), s
+        u, s = next_double(s)
+        if (_FI[idx - 1] - _FI[idx]) * u + _FI[idx] < math.exp(-0.5 * x * x):
+            return x, s
 
 
 @njit(cache=True)
-def standard_exponential(state):
+def standard_exponential(s):
     """Exp(1) by numpy's 256-layer ziggurat."""
     while True:
-        ri = next_uint64(state) >> uint64(3)
+        ri, s = next_uint64(s)
+        ri >>= uint64(3)
         idx = ri & uint64(0xFF)
         ri >>= uint64(8)
         x = float(int64(ri)) * _WE[idx]
         if ri < _KE[idx]:
-            return x
+            return x, s
         if idx == 0:
-            return _EXP_R - math.log1p(-next_double(state))
-        if (_FE[idx - 1] - _FE[idx]) * next_double(state) + _FE[idx] < math.exp(-x):
-            return x
+            u, s = next_double(s)
+            return _EXP_R - math.log1p(-u), s
+        u, s = next_double(s)
+        if (_FE[idx - 1] - _FE[idx]) * u + _FE[idx] < math.exp(-x):
+            return x, s
 
 
 @njit(cache=True)
-def standard_gamma(state, shape):
+def standard_gamma(s, shape):
     """Gamma(shape, 1): Marsaglia-Tsang for shape >= 1, Johnk-style
     rejection below 1, as numpy does."""
     if shape == 1.0:
-        return standard_exponential(state)
+        return standard_exponential(s)
     if shape == 0.0:
-        return 0.0
+        return 0.0, s
     if shape < 1.0:
         while True:
-            u = next_double(state)
-            v = standard_exponential(state)
+            u, s = next_double(s)
+            v, s = standard_exponential(s)
             if u <= 1.0 - shape:
                 x = u ** (1.0 / shape)
                 if x <= v:
-                    return x
+                    return x, s
             else:
                 y = -math.log((1.0 - u) / shape)
                 x = (1.0 - shape + shape * y) ** (1.0 / shape)
                 if x <= v + y:
-                    return x
+                    return x, s
     b = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * b)
     while True:
         while True:
-            x = standard_normal(state)
+            x, s = standard_normal(s)
             v = 1.0 + c * x
             if v > 0.0:
                 break
         v = v * v * v
-        u = next_double(state)
+        u, s = next_double(s)
         if u < 1.0 - 0.0331 * (x * x) * (x * x):
-            return b * v
+            return b * v, s
         if math.log(u) < 0.5 * x * x + b * (1.0 - v + math.log(v)):
-            return b * v
+            return b * v, s
 
 
 @njit(cache=True)
-def standard_t(state, nu):
+def standard_t(s, nu):
     """Student t with ``nu`` degrees of freedom: sqrt(nu/2) Z / sqrt(G),
     Z ~ N(0, 1), G ~ Gamma(nu/2)."""
-    num = standard_normal(state)
-    denom = standard_gamma(state, nu / 2.0)
-    return math.sqrt(nu / 2.0) * num / math.sqrt(denom)
+    num, s = standard_normal(s)
+    denom, s = standard_gamma(s, nu / 2.0)
+    return math.sqrt(nu / 2.0) * num / math.sqrt(denom), s
 
 
 @njit(cache=True, inline="always")
-def uniform(state, low, high):
+def uniform(s, low, high):
     """Uniform on [low, high): low + (high - low) U."""
-    return low + (high - low) * next_double(state)
+    u, s = next_double(s)
+    return low + (high - low) * u, s
 
 
 @njit(cache=True, inline="always")
-def laplace(state, loc, scale):
+def laplace(s, loc, scale):
     """Laplace(loc, scale) by inversion, rejecting U = 0 as numpy does."""
     while True:
-        u = next_double(state)
+        u, s = next_double(s)
         if u >= 0.5:
-            return loc - scale * math.log(2.0 - u - u)
+            return loc - scale * math.log(2.0 - u - u), s
         if u > 0.0:
-            return loc + scale * math.log(u + u)
+            return loc + scale * math.log(u + u), s
