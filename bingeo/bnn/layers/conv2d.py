@@ -4,15 +4,16 @@ Like PyTorch's ``conv2d`` it is a cross-correlation:
 
     y[n, f, i, j] = sum_{c, a, b} w[f, c, a, b] x[n, c, i + a - 1, j + b - 1]
 
-with x = 0 outside the image.  The kernels unfold the inputs (im2col: one row
-per output pixel (n, i, j), one column per (c, a, b)) and hand the product
-to BLAS (``np.dot`` on contiguous 2-D float32 inside ``@njit`` calls
-``sgemm``).  The batch is cut into chunks of :func:`images_per_chunk` images so
+with x = 0 outside the image.  The kernels copy a chunk of images to
+channels-last order, unfold it (im2col: one row per output pixel (n, i, j),
+one column per (a, b, c), so each neighbour is one contiguous run of C values)
+and hand the product to BLAS (``np.dot`` on contiguous 2-D float32 inside
+``@njit`` calls ``sgemm``).  The batch is cut into chunks of :func:`images_per_chunk` images so
 the column buffer stays near :data:`COLUMN_BUFFER_FLOATS` floats whatever the
 batch size; the chunk size depends on the shapes only, never on the thread
-count, so results are reproducible.  The input gradient is the same
-convolution applied to ``dy`` with the kernels flipped and the channel axes
-swapped.
+count, so results are reproducible.  The backward pass reuses the same
+columns: ``dw = dy_rows @ col``, and the column gradient ``dy_rows^T @ w`` is
+folded back onto the input pixels (col2im, the adjoint of the unfolding).
 
 Threads: only the matrix products run in parallel (OpenBLAS's own threads).
 The unfolding and copying loops are serial on purpose: OpenBLAS workers
@@ -60,30 +61,74 @@ def images_per_chunk(channels, height, width):
 
 
 @njit(cache=True)
-def _im2col(x, n0, nb, col):
-    """Fill ``col`` (nb*H*W, 9C), one row per output pixel, with its 3x3
-    neighbourhood: ``col[(m*H + i)*W + j, (c*3 + a)*3 + b] = x[n0 + m, c,
-    i+a-1, j+b-1]``, zero outside the image.  Rows are written in order and
-    one image is read at a time, so both stay in cache."""
+def _to_channels_last(x, n0, nb, xt):
+    """``xt[m, i, j, c] = x[n0 + m, c, i, j]`` for the nb images of a chunk."""
     _, channels, height, width = x.shape
     for m in range(nb):
-        src = x[n0 + m]
+        for c in range(channels):
+            for i in range(height):
+                for j in range(width):
+                    xt[m, i, j, c] = x[n0 + m, c, i, j]
+
+
+@njit(cache=True)
+def _add_channels_first(dxt, n0, nb, dx):
+    """``dx[n0 + m, c, i, j] = dxt[m, i, j, c]`` for the nb images of a chunk."""
+    _, channels, height, width = dx.shape
+    for m in range(nb):
+        for c in range(channels):
+            for i in range(height):
+                for j in range(width):
+                    dx[n0 + m, c, i, j] = dxt[m, i, j, c]
+
+
+@njit(cache=True)
+def _im2col(xt, nb, col):
+    """Fill ``col`` (nb*H*W, 9C), one row per output pixel, with its 3x3
+    neighbourhood taken from the channels-last chunk ``xt`` (nb, H, W, C):
+    ``col[(m*H + i)*W + j, (a*3 + b)*C + c] = xt[m, i+a-1, j+b-1, c]``, zero
+    outside the image.  Each (a, b) is one run of C contiguous values."""
+    _, height, width, channels = xt.shape
+    for m in range(nb):
         for i in range(height):
             for j in range(width):
                 dst = col[(m * height + i) * width + j]
-                if 1 <= i < height - 1 and 1 <= j < width - 1:  # no border
-                    for c in range(channels):
-                        for a in range(3):
-                            for b in range(3):
-                                dst[(c * 3 + a) * 3 + b] = src[c, i + a - 1, j + b - 1]
-                else:
-                    for c in range(channels):
-                        for a in range(3):
-                            ii = i + a - 1
-                            for b in range(3):
-                                jj = j + b - 1
-                                inside = 0 <= ii < height and 0 <= jj < width
-                                dst[(c * 3 + a) * 3 + b] = src[c, ii, jj] if inside else 0.0
+                for a in range(3):
+                    ii = i + a - 1
+                    for b in range(3):
+                        jj = j + b - 1
+                        k0 = (a * 3 + b) * channels
+                        if 0 <= ii < height and 0 <= jj < width:
+                            src = xt[m, ii, jj]
+                            for c in range(channels):
+                                dst[k0 + c] = src[c]
+                        else:
+                            for c in range(channels):
+                                dst[k0 + c] = 0.0
+
+
+@njit(cache=True)
+def _col2im_add(col, nb, dxt):
+    """Adjoint of :func:`_im2col`: add each entry of ``col`` (nb*H*W, 9C) back
+    onto the pixel it was read from, ``dxt[m, i+a-1, j+b-1, c] +=
+    col[(m*H + i)*W + j, (a*3 + b)*C + c]``, skipping the zero padding."""
+    _, height, width, channels = dxt.shape
+    for m in range(nb):
+        for i in range(height):
+            for j in range(width):
+                src = col[(m * height + i) * width + j]
+                for a in range(3):
+                    ii = i + a - 1
+                    if ii < 0 or ii >= height:
+                        continue
+                    for b in range(3):
+                        jj = j + b - 1
+                        if jj < 0 or jj >= width:
+                            continue
+                        dst = dxt[m, ii, jj]
+                        k0 = (a * 3 + b) * channels
+                        for c in range(channels):
+                            dst[c] += src[k0 + c]
 
 
 @njit(cache=True)
@@ -110,54 +155,61 @@ def _images_to_rows(dy, n0, nb, out):
 
 
 @njit(cache=True)
+def _weights_as_matrix(w):
+    """``wm[f, (a*3 + b)*C + c] = w[f, c, a, b]``: the (F, 9C) matrix whose
+    columns match :func:`_im2col`."""
+    return np.ascontiguousarray(w.transpose(0, 2, 3, 1)).reshape(w.shape[0], 9 * w.shape[1])
+
+
+@njit(cache=True)
 def _conv2d_forward_kernel(x, w):
+    """Per chunk: y_rows (nb*H*W, F) = col (nb*H*W, 9C) @ wm^T."""
     batch, channels, height, width = x.shape
     features = w.shape[0]
     plane = height * width
     nb_max = min(batch, images_per_chunk(channels, height, width))
     buffer = np.empty(nb_max * plane * 9 * channels, np.float32)
-    wt = w.reshape(features, 9 * channels).T
+    xt = np.empty((nb_max, height, width, channels), np.float32)
+    wt = _weights_as_matrix(w).T
     y = np.empty((batch, features, height, width), np.float32)
     for n0 in range(0, batch, nb_max):
         nb = min(nb_max, batch - n0)
         col = buffer[: nb * plane * 9 * channels].reshape(nb * plane, 9 * channels)
-        _im2col(x, n0, nb, col)
+        _to_channels_last(x, n0, nb, xt)
+        _im2col(xt, nb, col)
         _columns_to_images(np.dot(col, wt), n0, nb, y)
     return y
 
 
 @njit(cache=True)
-def _flip_and_swap(w):
-    """``out[c, f, a, b] = w[f, c, 2 - a, 2 - b]``: the kernels of the
-    input-gradient convolution."""
-    features, channels = w.shape[0], w.shape[1]
-    out = np.empty((channels, features, 3, 3), np.float32)
-    for c in range(channels):
-        for f in range(features):
-            for a in range(3):
-                for b in range(3):
-                    out[c, f, a, b] = w[f, c, 2 - a, 2 - b]
-    return out
-
-
-@njit(cache=True)
 def _conv2d_backward_kernel(x, w, dy):
+    """Per chunk: dw += dy_rows (F, nb*H*W) @ col (nb*H*W, 9C), and the
+    column gradient dcol = dy_rows^T @ wm (nb*H*W, 9C) folded back by
+    :func:`_col2im_add`.  The chunks run in a fixed order, so the sums over
+    the batch do not depend on the thread count."""
     batch, channels, height, width = x.shape
     features = w.shape[0]
     plane = height * width
     nb_max = min(batch, images_per_chunk(channels, height, width))
     buffer = np.empty(nb_max * plane * 9 * channels, np.float32)
     dy_buffer = np.empty(features * nb_max * plane, np.float32)
+    xt = np.empty((nb_max, height, width, channels), np.float32)
+    wm = _weights_as_matrix(w)
     dw = np.zeros((features, 9 * channels), np.float32)
+    dx = np.empty((batch, channels, height, width), np.float32)
     for n0 in range(0, batch, nb_max):
         nb = min(nb_max, batch - n0)
         col = buffer[: nb * plane * 9 * channels].reshape(nb * plane, 9 * channels)
         rows = dy_buffer[: features * nb * plane].reshape(features, nb * plane)
-        _im2col(x, n0, nb, col)
+        _to_channels_last(x, n0, nb, xt)
+        _im2col(xt, nb, col)
         _images_to_rows(dy, n0, nb, rows)
         dw += np.dot(rows, col)
-    dx = _conv2d_forward_kernel(dy, _flip_and_swap(w))
-    return dx, dw.reshape(features, channels, 3, 3)
+        xt[:nb] = 0.0
+        _col2im_add(np.dot(rows.T, wm), nb, xt)
+        _add_channels_first(xt, n0, nb, dx)
+    dw4 = np.ascontiguousarray(dw.reshape(features, 3, 3, channels).transpose(0, 3, 1, 2))
+    return dx, dw4
 
 
 def _check_conv(x, w):
