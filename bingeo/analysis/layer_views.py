@@ -89,8 +89,9 @@ def weight_rows(kind: str, w) -> np.ndarray:
     return unit_rows(w, unit_axis=0 if kind == "conv" else 1)
 
 
-def input_rows(kind: str, a) -> np.ndarray:
-    """Input rows of a layer: patches of NCHW inputs for a conv, ``(N, K)`` as is for dense.
+def input_rows(kind: str, a, *, positions=None) -> np.ndarray:
+    """Input rows of a layer: patches of NCHW inputs for a conv (only the
+    flat ``positions`` if given), ``(N, K)`` as is for dense.
 
     Examples
     --------
@@ -98,7 +99,7 @@ def input_rows(kind: str, a) -> np.ndarray:
     (32, 9)
     """
     if kind == "conv":
-        return conv_patches(a)
+        return conv_patches(a, positions=positions)
     if kind == "dense":
         a = np.asarray(a, dtype=np.float64)
         return a.reshape(a.shape[0], -1)
@@ -123,10 +124,17 @@ def quantize_signal(signal, *, levels: int, threshold: float) -> np.ndarray:
     raise ValueError(f"levels: expected 2 or 3, got {levels}")
 
 
-def layer_views(net, x, *, layers=None) -> list[LayerView]:
+MAX_ROWS = 50_000
+"""Default cap on the input rows of a convolution's view (memory: rows x d floats)."""
+
+
+def layer_views(net, x, *, layers=None, max_rows: int = MAX_ROWS, seed=0) -> list[LayerView]:
     """One :class:`LayerView` per weighted layer of ``net`` on the batch ``x``.
 
-    ``layers`` (indices or names) restricts the views to some layers.
+    ``layers`` (indices or names) restricts the views to some layers.  A
+    convolution with more than ``max_rows`` rows (samples times positions)
+    keeps the same ``max_rows // N`` positions (at least one) of every
+    sample, drawn from ``seed``.
 
     Examples
     --------
@@ -150,10 +158,18 @@ def layer_views(net, x, *, layers=None) -> list[LayerView]:
             a = np.clip(np.asarray(rec.input_signal, dtype=np.float64), -1.0, 1.0)  # hardtanh
             ab = rec.input if rec.binarized_input else quantize_signal(
                 rec.input_signal, levels=net.config.levels, threshold=net.config.threshold)
+        positions = None
+        if rec.kind == "conv":
+            n, _, h, w = rec.input.shape
+            if n * h * w > max_rows:
+                keep = max(1, int(max_rows) // n)
+                rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(rec.index,)))
+                positions = np.sort(rng.choice(h * w, size=keep, replace=False))
         views.append(LayerView(
             rec.index, rec.name, rec.kind,
             latent=weight_rows(rec.kind, rec.weights_latent),
             quantized=weight_rows(rec.kind, net.effective_weights(rec.index, True)),
-            inputs=input_rows(rec.kind, a.reshape(rec.input.shape)),
-            quantized_inputs=input_rows(rec.kind, np.asarray(ab).reshape(rec.input.shape))))
+            inputs=input_rows(rec.kind, a.reshape(rec.input.shape), positions=positions),
+            quantized_inputs=input_rows(rec.kind, np.asarray(ab).reshape(rec.input.shape),
+                                        positions=positions)))
     return views

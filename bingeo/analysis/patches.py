@@ -16,12 +16,14 @@ import numpy as np
 __all__ = ["conv_patches"]
 
 
-def conv_patches(x, *, kernel: int = 3) -> np.ndarray:
+def conv_patches(x, *, kernel: int = 3, positions=None) -> np.ndarray:
     """Patch matrix of NCHW inputs for a ``kernel x kernel`` same convolution.
 
     Returns an array of shape ``(N * H * W, C * kernel * kernel)``, float64:
     row ``(n * H + i) * W + j`` is the zero-padded patch centred on pixel
     ``(i, j)`` of sample ``n``, flattened in the order ``(c, di, dj)``.
+    ``positions`` (flat indices ``i * W + j``) keeps only those positions of
+    every sample: ``(N * len(positions), ...)`` rows, sample by sample.
 
     Examples
     --------
@@ -30,6 +32,10 @@ def conv_patches(x, *, kernel: int = 3) -> np.ndarray:
     array([[0., 0., 0.],
            [0., 0., 1.],
            [0., 2., 3.]])
+    >>> conv_patches(x, positions=[3])[0].reshape(3, 3)
+    array([[0., 1., 0.],
+           [2., 3., 0.],
+           [0., 0., 0.]])
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 4:
@@ -37,11 +43,15 @@ def conv_patches(x, *, kernel: int = 3) -> np.ndarray:
     if kernel < 1 or kernel % 2 == 0:
         raise ValueError(f"kernel: expected an odd size >= 1, got {kernel}")
     n, c, h, w = x.shape
+    pos = np.arange(h * w) if positions is None else np.asarray(positions, dtype=np.int64)
+    if pos.ndim != 1 or (pos.size and (pos.min() < 0 or pos.max() >= h * w)):
+        raise ValueError(f"positions: expected flat indices in [0, {h * w - 1}]")
+    rows, cols_ = np.divmod(pos, w)
     r = kernel // 2
     padded = np.zeros((n, c, h + 2 * r, w + 2 * r))
     padded[:, :, r:r + h, r:r + w] = x
-    cols = np.empty((n, h, w, c, kernel, kernel))
+    out = np.empty((n, pos.size, c, kernel, kernel))
     for di in range(kernel):
         for dj in range(kernel):
-            cols[:, :, :, :, di, dj] = padded[:, :, di:di + h, dj:dj + w].transpose(0, 2, 3, 1)
-    return cols.reshape(n * h * w, c * kernel * kernel)
+            out[:, :, :, di, dj] = padded[:, :, rows + di, cols_ + dj].transpose(0, 2, 1)
+    return out.reshape(n * pos.size, c * kernel * kernel)

@@ -171,3 +171,18 @@ def test_quantize_signal_matches_the_engine(levels):
     s = np.array([[-1.5, -0.5, -0.0, 0.0, 0.5, 0.49999997, 0.50000006, 2.0, -0.5000001]], np.float32)
     engine = P.sign_forward(s) if levels == 2 else P.ternary_forward(s, np.float32(0.5))
     np.testing.assert_array_equal(quantize_signal(s, levels=levels, threshold=np.float32(0.5)), engine)
+
+
+def test_max_rows_keeps_the_same_positions_of_every_sample(tiny_trained):
+    net, _ = tiny_trained
+    x = np.random.default_rng(0).uniform(-1, 1, (10, 1, 8, 8))  # every patch distinct
+    full = ba.layer_views(net, x, layers=[0])[0]
+    part = ba.layer_views(net, x, layers=[0], max_rows=100)[0]
+    assert part.inputs.shape == (10 * 10, full.d)
+    f = full.inputs.reshape(10, 64, full.d)
+    p = part.inputs.reshape(10, 10, full.d)
+    # find the kept positions from the first sample rows, then check all samples
+    idx = [int(np.flatnonzero(np.all(f[0] == row, axis=1))[0]) for row in p[0]]
+    np.testing.assert_array_equal(p, f[:, idx])
+    np.testing.assert_array_equal(part.quantized_inputs.reshape(10, 10, -1),
+                                  full.quantized_inputs.reshape(10, 64, -1)[:, idx])
