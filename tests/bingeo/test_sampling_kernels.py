@@ -10,6 +10,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numba import njit
 
 from bingeo import sample_cos, sample_pair_cos
@@ -76,6 +78,22 @@ def test_cos_kernels_match_reference(small_chunks, dist, quantizer):
     d, trials = 5, 23
     fast = sample_cos(d, trials, quantizer=quantizer, dist=dist, seed=5)
     slow = naive.sample_cos(d, trials, quantizer=quantizer, dist=dist, seed=5)
+    _assert_close(fast, slow, d)
+
+
+@settings(deadline=None, max_examples=25)
+@given(d=st.integers(1, 40), trials=st.integers(0, 30), seed=st.integers(0, 2**32),
+       dist=st.sampled_from(["normal", "uniform", "laplace", "t:2.5", "aniso:7"]),
+       quantizer=st.sampled_from(["sign", "ternary:0.3", "ternary:0", "kbit:1", "kbit:4:1", "rotated-sign"]))
+def test_cos_kernels_match_reference_on_hypothesis_inputs(d, trials, seed, dist, quantizer):
+    # chunks of 24 draws: several chunk streams in most examples
+    cpu.CHUNK_DRAWS, saved = 24, cpu.CHUNK_DRAWS
+    try:
+        fast = sample_cos(d, trials, quantizer=quantizer, dist=dist, seed=seed)
+        slow = naive.sample_cos(d, trials, quantizer=quantizer, dist=dist, seed=seed)
+    finally:
+        cpu.CHUNK_DRAWS = saved
+    assert fast.dtype == np.float64 and fast.shape == (trials,)
     _assert_close(fast, slow, d)
 
 
