@@ -248,10 +248,12 @@ def markdown(result: dict, meta: dict) -> str:
           f"{result['plan']['compare']['epochs']} epochs, test accuracy mean ± sd over {acc['binary']['seeds']} "
           "seeds; operations per input of the first layer (the rotation counted as d^2 multiply-adds per "
           "patch):", "",
-          md_table(["first layer", "accuracy", "per seed", "float mult-adds", "float adds"],
+          md_table(["first layer", "accuracy", "per seed", "float mult-adds", "float adds", "binary ops",
+                    "weight storage (bits)"],
                    [(k, f"{_f(acc[k]['mean'])} ± {_f(acc[k]['sd'])}",
                      ", ".join(_f(x) for x in acc[k]["values"]), acc[k]["ops"]["float_mults"],
-                     acc[k]["ops"]["float_adds"]) for k in acc]), "",
+                     acc[k]["ops"]["float_adds"], acc[k]["ops"]["binary_ops"], acc[k]["ops"]["weight_bits"])
+                    for k in acc]), "",
           "![first layer](first_layer.png)", ""]
     best = max(acc, key=lambda k: acc[k]["mean"])
     spread = max(acc[k]["sd"] for k in acc)
