@@ -42,19 +42,26 @@ def test_isotropic_inputs_match_theory():
     data, mix = _synthetic(0.0)
     w = np.random.default_rng(7).standard_normal((UNITS, D))
     layer = ba.dot_correlations(_gaussian_first_layer(w), data.x_test, seed=0)[0]
-    rows = layer["rows"]
     iso = {"wc_wb": theory.mean_cos_value(D),
            "wb_abwb": theory.LIMIT_COS_VALUE,
            "wc_abwb": theory.LIMIT_COS_VALUE * theory.mean_cos_value(D)}
+    _, measure = ba.split_samples(len(data.x_test), seed=0)
+    a = data.x_test[measure].reshape(len(measure), -1).astype(np.float64)
+    b = np.where(w >= 0, 1.0, -1.0)
+    s = np.where(a >= 0, 1.0, -1.0)
+    pairs = {"wc_wb": (a @ w.T, a @ b.T), "wb_abwb": (a @ b.T, s @ b.T), "wc_abwb": (a @ w.T, s @ b.T)}
     z = z_bound(3)
     for kind, exact in iso.items():
         got = layer["correlations"][kind]["mean"]
         # SE: the units' weights are independent draws (theory's sd of the
-        # cosine over units; the two sign kinds scale it by sqrt(2/pi) or
-        # not at all), plus the sampling error of each correlation over the
-        # rows, (1 - r^2)/sqrt(rows), counted in full as if shared by all units
+        # cosine over units; wb_abwb is sqrt(2/pi) for every sign vector, and
+        # wc_abwb scales the cosine by sqrt(2/pi)), plus the sampling error of
+        # the correlations over the rows, counted in full as if shared by all
+        # units (the largest per-unit delta-method SE)
         weight_sd = {"wc_wb": 1.0, "wb_abwb": 0.0, "wc_abwb": theory.LIMIT_COS_VALUE}[kind]
-        se = math.hypot(weight_sd * math.sqrt(theory.var_cos_value(D) / UNITS), (1 - exact**2) / math.sqrt(rows))
+        x, y = pairs[kind]
+        sampling = max(pearson_se(x[:, u], y[:, u]) for u in range(UNITS))
+        se = math.hypot(weight_sd * math.sqrt(theory.var_cos_value(D) / UNITS), sampling)
         assert abs(got - exact) <= z * se, (kind, got, exact, se)
 
 
