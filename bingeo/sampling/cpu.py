@@ -16,9 +16,8 @@ m = :func:`chunk_trials` (a function of d only) and draws from its own
 (``bingeo.seeding.chunk_generators``); the kernels run that very stream from
 its 4-word state, held in registers, with numpy's own algorithms translated
 to numba (:mod:`bingeo.sampling.sfc64`: the ziggurat for normals), bit for
-bit.  The numbers are
-the same whatever ``NUMBA_NUM_THREADS``, and the first trials of a longer run
-equal a shorter run with the same seed and d.
+bit.  The numbers are the same whatever ``NUMBA_NUM_THREADS``, and the first
+trials of a longer run equal a shorter run with the same seed and d.
 
 Coordinate c of trial t is the c-th draw of the trial from the chunk's
 stream, in the standard form of the distribution times its scale; a pair
@@ -32,6 +31,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from bingeo.geometry import cosine
 from bingeo.quantize import haar_rotation
 from bingeo.quantize_jit import kbit_scalar, kbit_step, sign_scalar, ternary_scalar
 from bingeo.sampling import sfc64, specs
@@ -234,14 +234,10 @@ def _pair_cos_kernel(states, d, trials, per_chunk, out):
 # Wrappers
 # --------------------------------------------------------------------------
 
-def _coordinate_sd(dist) -> float:
-    return dist.sd
-
-
 def _thresholds(quantizer, dist) -> tuple[int, float, float]:
     """Quantizer code and its two parameters in the units of the draws
     (before the per-coordinate scale)."""
-    sd = _coordinate_sd(dist)
+    sd = dist.sd
     if quantizer.kind in ("sign", "xnor"):
         return _SIGN, 0.0, 0.0
     if quantizer.kind == "ternary":
@@ -276,8 +272,7 @@ def _custom_cos(gens, d, trials, per_chunk, dist, quantizer, out):
             q = np.asarray(quantizer.func(w), dtype=np.float64)
             if q.shape != w.shape:
                 raise ValueError(f"quantizer: the custom quantizer returned shape {q.shape} for an input of shape {w.shape}")
-            ww, qq = float(w @ w), float(q @ q)
-            out[t] = min(1.0, max(-1.0, float(w @ q) / math.sqrt(ww * qq))) if ww > 0 and qq > 0 else 0.0
+            out[t] = cosine(w, q)
 
 
 def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarray:
