@@ -10,7 +10,8 @@ numba compile or cache load is not timed):
 * the plain numpy baseline on one core: ``rng.standard_normal((T, d))``
   then the vectorized cosine ``|w|_1 / sqrt(d) |w|_2`` row by row,
   where ``rng = numpy.random.default_rng``;
-* their ratio.
+* their ratio, and the process CPU time per normal of each (all threads
+  together), which tells a busy machine from a slow kernel.
 
 Peak memory: a fresh subprocess runs ``sample_cos(10**6, trials)`` and
 reports the growth of its peak resident set (``ru_maxrss``) over the value
@@ -55,13 +56,17 @@ def numpy_baseline_cos(d: int, trials: int, seed: int = 0) -> np.ndarray:
     return np.abs(w).sum(axis=1) / np.sqrt(d * (w * w).sum(axis=1))
 
 
-def _best_time(call, repeats: int) -> tuple[float, list[float]]:
-    times = []
+def _best_time(call, repeats: int) -> tuple[float, list[float], float]:
+    """Best wall time of ``repeats`` calls, all of them, and the process CPU
+    time (user + system, all threads) of the best call."""
+    times, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        c0, start = time.process_time(), time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return min(times), times
+        cpu.append(time.process_time() - c0)
+    best = min(range(repeats), key=times.__getitem__)
+    return times[best], times, cpu[best]
 
 
 _MEMORY_SCRIPT = """
@@ -135,11 +140,14 @@ def run(args) -> dict:
         trials = max(1, args.draws // d)
         normals = d * trials
         sample_cos(d, min(trials, 64), backend=backend, seed=args.seed)  # compile or load the cache
-        fast, fast_all = _best_time(lambda: sample_cos(d, trials, backend=backend, seed=args.seed), args.repeats)
-        base, base_all = _best_time(lambda: numpy_baseline_cos(d, trials, args.seed), args.repeats)
+        fast, fast_all, fast_cpu = _best_time(lambda: sample_cos(d, trials, backend=backend, seed=args.seed),
+                                              args.repeats)
+        base, base_all, base_cpu = _best_time(lambda: numpy_baseline_cos(d, trials, args.seed), args.repeats)
         rows.append({"d": d, "trials": trials, "normals": normals,
                      "sampler_normals_per_s": normals / fast, "numpy_normals_per_s": normals / base,
-                     "speedup": base / fast, "sampler_seconds": fast_all, "numpy_seconds": base_all})
+                     "speedup": base / fast, "sampler_seconds": fast_all, "numpy_seconds": base_all,
+                     "sampler_cpu_ns_per_normal": 1e9 * fast_cpu / normals,
+                     "numpy_cpu_ns_per_normal": 1e9 * base_cpu / normals})
     memory = None if args.skip_memory else peak_memory(MEMORY_D, args.memory_trials, backend)
     from sims.angle import _device
 
@@ -150,12 +158,14 @@ def run(args) -> dict:
 
 def format_records(records: dict) -> str:
     table = cli.format_table(
-        ["d", "trials", "sample_cos normals/s", "numpy normals/s", "speedup"],
-        ([r["d"], r["trials"], r["sampler_normals_per_s"], r["numpy_normals_per_s"], r["speedup"]]
-         for r in records["rows"]),
-        formats=["d", "d", ".3e", ".3e", ".1f"])
+        ["d", "trials", "sample_cos normals/s", "numpy normals/s", "speedup", "cpu ns/normal", "numpy cpu ns/normal"],
+        ([r["d"], r["trials"], r["sampler_normals_per_s"], r["numpy_normals_per_s"], r["speedup"],
+          r["sampler_cpu_ns_per_normal"], r["numpy_cpu_ns_per_normal"]] for r in records["rows"]),
+        formats=["d", "d", ".3e", ".3e", ".1f", ".2f", ".2f"])
     lines = [f"sample_cos (sign, normal) on {records['backend']} ({records['metadata']['device']}) "
-             f"against numpy on one core; best of the timed runs", "", table]
+             f"against numpy on one core; best of the timed runs", "", table, "",
+             "cpu ns/normal: process CPU time (all threads) per normal in the best run; a speedup well below "
+             "threads x (numpy cpu / sampler cpu) means other processes held the cores"]
     mem = records["memory"]
     if mem is not None:
         lines += ["", f"peak memory of sample_cos(d={mem['d']:,}, trials={mem['trials']:,}): "
