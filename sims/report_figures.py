@@ -47,8 +47,12 @@ def plot_angles(binary_rows, spread, path, *, ternary_rows=None):
                     fmt="o", color="C3", capsize=3, label="binary net, mean +- sd over units")
         ax.plot(d, [r["iid_cos"] for r in binary_rows], "x", color="C3", ms=7,
                 label="i.i.d. prediction from the layer's weights")
-        for r in binary_rows:
-            ax.annotate(r["name"], (r["d"], r["mean_cos"]), textcoords="offset points", xytext=(5, -10), fontsize=7)
+        # layers of similar d stack up: stagger their labels vertically, in order of the cosine
+        order = sorted(range(len(binary_rows)), key=lambda k: binary_rows[k]["mean_cos"])
+        for rank, k in enumerate(order):
+            r = binary_rows[k]
+            ax.annotate(r["name"], (r["d"], r["mean_cos"]), textcoords="offset points",
+                        xytext=(8, -12 + 9 * (rank % 4)), fontsize=7)
         if ternary_rows:
             ax.errorbar([r["d"] for r in ternary_rows], [r["mean_cos"] for r in ternary_rows],
                         yerr=[r["sd_cos"] for r in ternary_rows], fmt="s", color="C2", capsize=3,
