@@ -40,8 +40,8 @@ def metric_cosines(latent, quantized, cov) -> np.ndarray:
     array([1.])
     """
     w, b, c = _check(latent, quantized, cov)
-    return _ratio(np.einsum("ij,jk,ik->i", w, c, b),
-                  np.einsum("ij,jk,ik->i", w, c, w), np.einsum("ij,jk,ik->i", b, c, b))
+    return _ratio(_quad(w, c, b),
+                  _quad(w, c, w), _quad(b, c, b))
 
 
 def sign_cross_covariance(cov) -> np.ndarray:
@@ -102,12 +102,17 @@ def gaussian_dot_correlations(latent, quantized, cov) -> dict:
     w, b, c = _check(latent, quantized, cov)
     k = sign_cross_covariance(c)
     s = sign_covariance(c)
-    wcw = np.einsum("ij,jk,ik->i", w, c, w)
-    bcb = np.einsum("ij,jk,ik->i", b, c, b)
-    bsb = np.einsum("ij,jk,ik->i", b, s, b)
-    return {"wc_wb": _ratio(np.einsum("ij,jk,ik->i", w, c, b), wcw, bcb),
-            "wb_abwb": _ratio(np.einsum("ij,jk,ik->i", b, k, b), bcb, bsb),
-            "wc_abwb": _ratio(np.einsum("ij,jk,ik->i", w, k, b), wcw, bsb)}
+    wcw = _quad(w, c, w)
+    bcb = _quad(b, c, b)
+    bsb = _quad(b, s, b)
+    return {"wc_wb": _ratio(_quad(w, c, b), wcw, bcb),
+            "wb_abwb": _ratio(_quad(b, k, b), bcb, bsb),
+            "wc_abwb": _ratio(_quad(w, k, b), wcw, bsb)}
+
+
+def _quad(x, c, y):
+    """Row-wise bilinear forms x_u^T C y_u (BLAS product, then a row sum)."""
+    return np.sum((x @ c) * y, axis=1)
 
 
 def _ratio(num, x, y):
