@@ -151,9 +151,16 @@ def run(args) -> dict:
     memory = None if args.skip_memory else peak_memory(MEMORY_D, args.memory_trials, backend)
     from sims.angle import _device
 
-    return {"metadata": cli.run_metadata("sims.bench angle", args, seed=args.seed, backend=backend,
-                                         device=_device(backend)),
-            "backend": backend, "threads": numba.get_num_threads(), "rows": rows, "memory": memory}
+    records = {"metadata": cli.run_metadata("sims.bench angle", args, seed=args.seed, backend=backend,
+                                            device=_device(backend)),
+               "backend": backend, "threads": numba.get_num_threads(), "rows": rows, "memory": memory}
+    # --- GPU against the CPU backend (sims/bench/cuda.py) ---
+    if backend == "cuda":
+        from sims.bench.cuda import gpu_against_cpu
+
+        records["gpu_against_cpu"] = gpu_against_cpu(cli.parse_dims(args.dims, num=None), args.draws,
+                                                     repeats=args.repeats, seed=args.seed)
+    return records
 
 
 def format_records(records: dict) -> str:
@@ -171,6 +178,11 @@ def format_records(records: dict) -> str:
         lines += ["", f"peak memory of sample_cos(d={mem['d']:,}, trials={mem['trials']:,}): "
                       f"+{mem['peak_growth_mib']:.1f} MiB over the warm process, peak RSS {mem['peak_rss_mib']:.0f} MiB "
                       f"(a dense trials x d array: {mem['dense_array_mib']:,.0f} MiB); ran {mem['seconds']:.1f} s"]
+    # --- GPU against the CPU backend (sims/bench/cuda.py) ---
+    if records.get("gpu_against_cpu"):
+        from sims.bench.cuda import format_gpu_against_cpu
+
+        lines += ["", format_gpu_against_cpu(records["gpu_against_cpu"], records["metadata"]["device"])]
     return "\n".join(lines)
 
 
