@@ -23,6 +23,7 @@ records after the run's metadata.  ``python -m sims.report`` runs them all.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 
@@ -160,11 +161,16 @@ def table(command: str, result: dict) -> str:
 # Command line
 # --------------------------------------------------------------------------
 
-def _data_flags(p):
+def _data_flags(p, *, model: bool):
     from bingeo.data import DATASETS
 
-    p.add_argument("--dataset", default="digits", choices=DATASETS,
-                   help="data set whose held-out (test) images are analysed or trained on (default digits)")
+    if model:
+        p.add_argument("--dataset", default=None, choices=DATASETS,
+                       help="data set whose held-out (test) images are analysed (default: the one the "
+                            "model was trained on, from its metrics.json; else digits)")
+    else:
+        p.add_argument("--dataset", default="digits", choices=DATASETS,
+                       help="data set trained on; its test images are analysed (default digits)")
     p.add_argument("--data-dir", metavar="DIR", default=None,
                    help="folder holding or receiving the files of the file-based data sets")
     p.add_argument("--samples", type=positive_int, default=400,
@@ -200,12 +206,43 @@ def build_parser() -> argparse.ArgumentParser:
         if name in MODEL_COMMANDS:
             p.add_argument("--model", metavar="DIR", required=True,
                            help="model directory written by python -m sims.bnn train --out DIR")
-        _data_flags(p)
+        _data_flags(p, model=name in MODEL_COMMANDS)
         if name in TRAIN_COMMANDS:
             _train_flags(p)
-        add_seed_flag(p)
+            add_seed_flag(p)
+        else:
+            p.add_argument("--seed", type=_seed, default=None,
+                           help="seed of the data split and of the analysis' draws, an integer >= 0 "
+                                "(default: the training run's, from the model's metrics.json; else 0)")
         p.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
     return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def training_data_args(model_dir) -> tuple[str, int, str | None]:
+    """(data set, split seed, data folder) of the run that wrote ``model_dir``,
+    from the ``metrics.json`` of ``python -m sims.bnn train``; ("digits", 0,
+    None) when the file is missing or has no such record."""
+    from pathlib import Path
+
+    from sims.bnn import METRICS_FILE
+
+    try:
+        meta = json.loads((Path(model_dir) / METRICS_FILE).read_text(encoding="utf-8"))["metadata"]
+        seed = meta.get("seed", 0)
+        return (meta["arguments"].get("dataset", "digits"), int(seed if seed is not None else 0),
+                meta["arguments"].get("data_dir"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "digits", 0, None
 
 
 def _load_data(args):
@@ -232,6 +269,11 @@ def run(args) -> dict:
     import theory
     from bingeo import analysis as ba
 
+    if args.command in MODEL_COMMANDS:
+        dataset, seed, data_dir = training_data_args(args.model)
+        args.dataset = args.dataset or dataset
+        args.seed = seed if args.seed is None else args.seed
+        args.data_dir = args.data_dir or data_dir
     data = _load_data(args)
     x = data.x_test[: args.samples]
     if args.command in MODEL_COMMANDS:

@@ -60,3 +60,15 @@ def test_errors_are_one_line_with_status_2(argv, needle, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_model_commands_default_to_the_training_data(tmp_path):
+    from sims import bnn
+
+    model = tmp_path / "m"
+    assert bnn.main(["train", "--dataset", "synthetic", "--arch", "d8", "--epochs", "1", "--seed", "3",
+                     "--quiet", "--out", str(model)]) == 0
+    path = tmp_path / "c.json"
+    assert analyze.main(["correlations", "--model", str(model), "--samples", "30", "--json", str(path)]) == 0
+    args = json.loads(path.read_text())["metadata"]["arguments"]
+    assert (args["dataset"], args["seed"]) == ("synthetic", 3)
