@@ -147,11 +147,11 @@ class TrainConfig:
     xnor_scale: bool = False
     bn_eps: float = 1e-4
     bn_momentum: float = 0.9
-    epochs: int = 40
+    epochs: int = 60
     batch_size: int = 32
-    lr_start: float = 3e-3
-    lr_end: float = 3e-5
-    loss: str = "hinge"
+    lr_start: float = 1e-2
+    lr_end: float = 1e-4
+    loss: str = "softmax"
     seed: int = 0
 
     def __post_init__(self):

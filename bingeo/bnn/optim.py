@@ -5,7 +5,7 @@ For each parameter ``p`` with gradient ``g`` (step ``t`` counted from 1):
     g = clip(g, -c, c)
     m = beta1 m + (1 - beta1) g
     v = beta2 v + (1 - beta2) g^2
-    p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+    p = p - lr * scale * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
 in float32.  The optimizer only steps; the learning-rate schedule lives in
 :meth:`bingeo.bnn.TrainConfig.learning_rate` and the latent-weight clip in
@@ -32,6 +32,9 @@ class Adam:
         added to the root of the second moment, > 0.
     clip : float
         gradients are clipped elementwise to [-clip, clip] first (> 0).
+    lr_scales : dict of str to float, optional
+        per-parameter multipliers of the learning rate (default 1); the
+        training loop passes :func:`bingeo.bnn.train.weight_lr_scales`.
 
     Examples
     --------
