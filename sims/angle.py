@@ -53,7 +53,6 @@ COLUMNS = ["d", "trials", "mean_cos", "sem_cos", "exact_mean_cos", "z", "mean_an
 
 def build_parser() -> cli.ArgumentParser:
     from bingeo.sampling.backend import BACKENDS
-    from bingeo.sampling.specs import DIST_CHOICES, QUANTIZER_CHOICES
 
     parser = cli.ArgumentParser(
         prog="python -m sims.angle",
@@ -67,11 +66,16 @@ def build_parser() -> cli.ArgumentParser:
     parser.add_argument("--trials", type=cli.positive_int, default=DEFAULT_TRIALS,
                         help=f"random vectors per dimension (default {DEFAULT_TRIALS})")
     cli.add_seed_flag(parser)
-    parser.add_argument("--quantizer", default="sign", help=f"q: {QUANTIZER_CHOICES} (default sign)")
-    parser.add_argument("--dist", default="normal", help=f"law of the coordinates of w: {DIST_CHOICES} "
-                                                         "(default normal)")
+    parser.add_argument("--quantizer", default="sign",
+                        help="q: sign, xnor, rotated-sign, ternary:TAU (zero where |x| <= TAU sd), kbit:K or "
+                             "kbit:K:CLIP (2^K levels on +-CLIP sd, CLIP 2.5 by default) (default sign)")
+    parser.add_argument("--dist", default="normal",
+                        help="law of the coordinates of w: normal, uniform (on [-1, 1]), laplace, t:NU (Student t), "
+                             "aniso:R (normal with scales R^(i/(d-1))) (default normal)")
     parser.add_argument("--backend", choices=BACKENDS, default="cpu", help="where to sample (default cpu)")
-    cli.add_output_flags(parser)
+    cli.add_output_flags(parser, plot=False)
+    parser.add_argument("--plot", metavar="PATH",
+                        help=f"write the figure to PATH (PNG; default {DEFAULT_PLOT} in the working directory)")
     parser.add_argument("--no-plot", action="store_true", help="write no figure")
     cli.add_progress_flags(parser)
     return parser
