@@ -27,6 +27,21 @@ from .layer_views import analysis_forward, weight_rows
 __all__ = ["xnor_scale_invariance", "xnor_scale_training"]
 
 
+def max_pool_2x2(z) -> np.ndarray:
+    """2x2 max pooling with stride 2 of ``(N, F, H, W)`` (odd edges dropped).
+
+    Examples
+    --------
+    >>> max_pool_2x2(np.arange(16.0).reshape(1, 1, 4, 4))[0, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    z = np.asarray(z)
+    n, f, h, w = z.shape
+    z = z[:, :, : h // 2 * 2, : w // 2 * 2]
+    return z.reshape(n, f, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+
+
 def _with_scale(net, scale: bool):
     from bingeo.bnn import Network
 
@@ -37,12 +52,13 @@ def _with_scale(net, scale: bool):
 def xnor_scale_invariance(net, x) -> dict:
     """How much XNOR-Net's alpha changes a batch-normalized network.
 
-    Returns ``layers`` (per layer: ``name``, ``max_abs_diff_network``, the
-    largest ``|BN output with alpha - without|`` in the engine;
+    Returns ``layers`` (per layer: ``name``, ``d``, ``max_abs_diff_network``,
+    the largest ``|BN output with alpha - without|`` in the engine;
     ``max_abs_diff_eps0`` and ``max_abs_diff_eps``, the same from
-    :func:`bingeo.analysis.batchnorm_scale_difference` on the layer's
-    pre-activations with ``eps = 0`` and the network's ``eps``;
-    ``max_abs_output``), ``prediction_changes`` (share of samples whose
+    :func:`bingeo.analysis.batchnorm_scale_difference` on the layer's pooled
+    pre-activations (what batch normalization sees) with ``eps = 0`` and the
+    network's ``eps``; ``max_abs_output``; ``max_abs_preactivation`` and
+    ``min_sd_preactivation`` of the pooled pre-activations over units), ``prediction_changes`` (share of samples whose
     predicted class differs) and ``eps``.
 
     Examples
@@ -60,14 +76,19 @@ def xnor_scale_invariance(net, x) -> dict:
     eps = float(net.config.bn_eps)
     layers = []
     for plan, r0, r1 in zip(net.layers, rec0, rec1):
-        z = unit_preactivations(r0.preactivation)
+        z = np.asarray(r0.preactivation, dtype=np.float64)
+        for _ in range(plan.pools):  # what batch normalization sees: the pooled pre-activations
+            z = max_pool_2x2(z)
+        z = unit_preactivations(z)
         alpha = xnor_alpha(weight_rows(plan.kind, net.weights[plan.index]))
-        layers.append({"index": plan.index, "name": plan.name,
+        layers.append({"index": plan.index, "name": plan.name, "d": plan.fan_in,
                        "max_abs_diff_network": float(np.max(np.abs(
                            np.asarray(r1.output, np.float64) - np.asarray(r0.output, np.float64)))),
                        "max_abs_diff_eps0": batchnorm_scale_difference(z, alpha, eps=0.0)["max_abs_diff"],
                        "max_abs_diff_eps": batchnorm_scale_difference(z, alpha, eps=eps)["max_abs_diff"],
-                       "max_abs_output": float(np.max(np.abs(r0.output)))})
+                       "max_abs_output": float(np.max(np.abs(r0.output))),
+                       "max_abs_preactivation": float(np.max(np.abs(z))),
+                       "min_sd_preactivation": float(np.min(np.std(z, axis=0)))})
     changed = float(np.mean(np.argmax(out0, axis=1) != np.argmax(out1, axis=1)))
     return {"layers": layers, "prediction_changes": changed, "eps": eps}
 

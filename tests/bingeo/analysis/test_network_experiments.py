@@ -121,10 +121,15 @@ def test_xnor_scale_cancels_exactly_without_eps(tiny_trained):
     for layer in r["layers"]:
         # float64 batch norm of two scalings of the same numbers: rounding only
         assert layer["max_abs_diff_eps0"] <= sum_rtol(len(x) * 64, 16) * layer["max_abs_output"]
-    # the engine's first layer, float32 with the network's eps: within the
-    # first-order eps term plus float32 rounding of the statistics
+    # the engine's first layer in float32 with the network's eps: the eps term
+    # (float64, on the same pooled pre-activations) plus, for each of the two
+    # runs, the float32 rounding of a d-term dot product of terms at most
+    # alpha in size ((d^2/2 + d) eps32 alpha, relative to alpha sd) and of the
+    # normalization's own arithmetic (3 eps32 (|y| + |z| / sd))
     first = r["layers"][0]
-    assert first["max_abs_diff_network"] <= first["max_abs_diff_eps"] + 64 * len(x) * EPS32 * first["max_abs_output"]
+    d, sd = first["d"], first["min_sd_preactivation"]
+    per_run = (d * d / 2 + d) * EPS32 / sd + 3 * EPS32 * (first["max_abs_output"] + first["max_abs_preactivation"] / sd)
+    assert first["max_abs_diff_network"] <= first["max_abs_diff_eps"] + 2 * per_run
 
 
 def test_paired_cosines_against_direct_computation(digits_small):
