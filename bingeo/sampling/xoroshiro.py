@@ -9,6 +9,9 @@ the CUDA target when a device kernel calls it).  So the CUDA kernels of
 
 The generator state is a pair of uint64 ``(s0, s1)`` passed by value; each
 draw returns the output and the new state.  Arithmetic is modulo 2^64.
+Called from Python, these functions return uint64 values as Python ints:
+wrap a state in ``np.uint64`` before passing it back (numba would otherwise
+type a value below 2^63 as int64).
 
 Algorithms
 ----------

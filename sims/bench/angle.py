@@ -116,6 +116,12 @@ def build_parser() -> cli.ArgumentParser:
     parser.add_argument("--repeats", type=cli.positive_int, default=3, help="timed runs, best kept (default 3)")
     parser.add_argument("--backend", choices=BACKENDS, default="cpu",
                         help="backend of sample_cos (default cpu); the baseline is always numpy")
+    # --- GPU against the CPU backend (sims/bench/cuda.py) ---
+    from sims.bench.cuda import DEFAULT_GPU_DRAWS
+
+    parser.add_argument("--gpu-draws", type=cli.positive_int, default=DEFAULT_GPU_DRAWS,
+                        help=f"with --backend cuda: normals per timed run of the GPU-against-CPU table, "
+                             f"trials = gpu_draws // d (default {DEFAULT_GPU_DRAWS})")
     parser.add_argument("--memory-trials", type=cli.positive_int, default=1000,
                         help="trials of the d = 10^6 memory probe (default 1000)")
     parser.add_argument("--skip-memory", action="store_true", help="skip the d = 10^6 memory probe")
@@ -158,7 +164,7 @@ def run(args) -> dict:
     if backend == "cuda":
         from sims.bench.cuda import gpu_against_cpu
 
-        records["gpu_against_cpu"] = gpu_against_cpu(cli.parse_dims(args.dims, num=None), args.draws,
+        records["gpu_against_cpu"] = gpu_against_cpu(cli.parse_dims(args.dims, num=None), args.gpu_draws,
                                                      repeats=args.repeats, seed=args.seed)
     return records
 

@@ -15,7 +15,12 @@ import time
 
 from sims import cli
 
-__all__ = ["gpu_against_cpu", "format_gpu_against_cpu"]
+__all__ = ["gpu_against_cpu", "format_gpu_against_cpu", "DEFAULT_GPU_DRAWS"]
+
+DEFAULT_GPU_DRAWS = 10**9
+"""Normals per timed GPU run (``--gpu-draws``): 10^5 trials at d = 10^4,
+enough to fill a large GPU; the CPU backend streams them too (no
+trials x d array on either side)."""
 
 
 def _best_seconds(call, repeats: int) -> tuple[float, list[float]]:

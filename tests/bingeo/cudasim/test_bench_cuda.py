@@ -18,7 +18,7 @@ def test_gpu_against_cpu_rows():
 
 def test_bench_angle_prints_the_gpu_table(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    code = bench_angle.main(["--backend", "cuda", "--dims", "16", "--draws", "64", "--repeats", "1",
+    code = bench_angle.main(["--backend", "cuda", "--dims", "16", "--draws", "64", "--gpu-draws", "64", "--repeats", "1",
                              "--skip-memory", "--json", str(out)])
     assert code == 0
     text = capsys.readouterr().out
