@@ -444,7 +444,10 @@ def parse_dist(dist) -> DistSpec:
             return AnisotropicNormal(ratio=_number(param, "dist", DIST_CHOICES))
         raise ValueError(f"dist: unknown distribution {dist!r}; accepted: {DIST_CHOICES}")
     if isinstance(dist, (list, tuple, np.ndarray)):
-        arr = np.asarray(dist, dtype=np.float64)
+        try:
+            arr = np.asarray(dist, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"dist: scales must be numbers; accepted: {DIST_CHOICES}") from None
         if arr.ndim != 1:
             raise ValueError(f"dist: scales must be a 1-D array, got shape {arr.shape}")
         return AnisotropicNormal(scales=tuple(arr.tolist()))
