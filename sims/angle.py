@@ -119,9 +119,9 @@ def _row(d, trials, cos, pair_cos, ref_mean):
     return {
         "d": int(d), "trials": int(trials), "mean_cos": mean, "sem_cos": sem,
         "exact_mean_cos": None if ref_mean is None else float(ref_mean), "z": z,
-        "mean_angle_deg": float(angles.mean()), "sd_angle_deg": float(angles.std(ddof=1)) if trials > 1 else 0.0,
+        "mean_angle_deg": float(angles.mean()), "sd_angle_deg": float(angles.std(ddof=1)) if trials > 1 else None,
         "pair_mean_angle_deg": float(pair_angles.mean()),
-        "pair_sd_angle_deg": float(pair_angles.std(ddof=1)) if trials > 1 else 0.0,
+        "pair_sd_angle_deg": float(pair_angles.std(ddof=1)) if trials > 1 else None,
     }, angles, pair_angles
 
 
