@@ -44,7 +44,10 @@ def angle_figure(records: dict, angles_deg: dict, pair_angles_deg: dict, theory_
     # ---- left: the distributions ------------------------------------------------
     span = (x.max() - x.min()) if len(x) > 1 else 1.0
     width = max(0.6 * span / max(len(x), 1), 0.08)
-    fine_d = np.unique(np.round(np.logspace(math.log10(dims.min()), math.log10(dims.max()), 200)).astype(np.int64))
+    lo, hi = dims.min(), dims.max()
+    if lo == hi:  # one d: draw theory over a factor of 2 either side
+        lo, hi = max(1.0, lo / 2), hi * 2
+    fine_d = np.unique(np.round(np.logspace(math.log10(lo), math.log10(hi), 200)).astype(np.int64))
     fine_x = np.log10(fine_d)
     _violins(left, x, [angles_deg[int(d)] for d in dims], width, _Q_COLOR)
     _violins(left, x, [pair_angles_deg[int(d)] for d in dims], width, _PAIR_COLOR)
@@ -70,7 +73,7 @@ def angle_figure(records: dict, angles_deg: dict, pair_angles_deg: dict, theory_
     left.plot([], [], color=_PAIR_COLOR, lw=6, alpha=0.5, label="angle(u, v), sampled")
     ticks = np.arange(math.floor(x.min()), math.ceil(x.max()) + 1)
     left.set_xticks(ticks, [f"$10^{{{int(t)}}}$" for t in ticks])
-    left.set_xlim(x.min() - width, x.max() + width)
+    left.set_xlim(min(x.min() - width, fine_x.min()), max(x.max() + width, fine_x.max()))
     left.set_ylim(0, 180)
     left.set_yticks(np.arange(0, 181, 15))
     left.set_xlabel("dimension d")
@@ -88,7 +91,7 @@ def angle_figure(records: dict, angles_deg: dict, pair_angles_deg: dict, theory_
     if var_cos is not None:
         _, s = angle_moments(mean_cos, var_cos)
         right.loglog(fine_d, np.degrees(s), color=_THEORY_COLOR, lw=1.2, label="theory (delta method)")
-    right.loglog(fine_d, ps, color=_PAIR_COLOR, lw=1.0, ls=":", label="theory: 1/$\\sqrt{d}$ rad")
+    right.loglog(fine_d, ps, color=_PAIR_COLOR, lw=1.0, ls=":", label="delta method: 1/$\\sqrt{d}$ rad")
     if kind == "exact":
         from theory import ANGLE_SD_LEADING_DEG
 
