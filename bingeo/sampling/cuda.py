@@ -22,6 +22,10 @@ ever cross back to the host, and no (trials x d) array exists anywhere.
 the current trial) and the d x d rotation; each thread then forms rows of
 v = R w and sums |v_i| and v_i^2.
 
+The kernels are compiled once per process (about a second each), never
+cached on disk: their device code comes from other modules, which numba's
+cache, keyed on this file only, would not see change.
+
 The numbers equal those of the CPU twin
 (:mod:`bingeo.sampling.xoroshiro_cpu`) up to the order of the final sums,
 whatever ``threads_per_block`` and ``blocks`` are.
