@@ -85,3 +85,10 @@ def test_bad_launch_shape_names_the_argument(kwargs, name):
 def test_user_quantizer_is_refused_by_name():
     with pytest.raises(ValueError, match="user quantizer"):
         sampling.sample_cos(10, 2, quantizer=lambda x: x, backend="cuda")
+
+
+def test_device_name_says_where_it_ran():
+    from bingeo.sampling.backend import cuda_simulated
+
+    name = gpu.device_name()
+    assert name == "CUDA simulator" if cuda_simulated() else "compute capability" in name
