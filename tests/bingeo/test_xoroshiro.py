@@ -192,3 +192,59 @@ def test_student_t_quantiles(nu):
     for p in probs:
         frac = float(np.mean(x <= stats.t.ppf(p, nu)))
         assert abs(frac - p) <= zb * math.sqrt(p * (1 - p) / n), (nu, p, frac)
+
+
+# --------------------------------------------------------------------------
+# Per-coordinate helpers of the layout
+# --------------------------------------------------------------------------
+
+FLOATS = st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e6, max_value=1e6)
+
+
+def _quantize_reference(w, code, p1, p2, scale):
+    from bingeo import quantize
+
+    if code == layout.QUANT_SIGN:
+        return float(quantize.sign(w))
+    if code == layout.QUANT_TERNARY:
+        return float(quantize.ternarize(w, p1 * scale))
+    clip = (p2 + p1 / 2) * scale  # p2 = clip - step/2, p1 = step
+    return float(quantize.kbit_quantize(w, 2, clip=clip))
+
+
+@pytest.mark.parametrize("w", [0.0, -0.0, 0.5, -0.5, 0.25, -0.25, 0.75, -0.75, 1e-300, -1e-300, 3.0, -3.0])
+@pytest.mark.parametrize("code", [layout.QUANT_SIGN, layout.QUANT_TERNARY, layout.QUANT_KBIT])
+def test_quantize_scalar_edge_rows(w, code):
+    # ternary threshold 0.5 (ties at +-0.5 give 0); 2-bit step 0.5 on [-1, 1]
+    # (ties at the level boundaries 0, +-0.5)
+    p1, p2 = (0.5, 0.0) if code == layout.QUANT_TERNARY else (0.5, 0.75)
+    assert layout.quantize_scalar(w, code, p1, p2, 1.0) == _quantize_reference(w, code, p1, p2, 1.0)
+
+
+@settings(deadline=None, max_examples=100)
+@given(w=FLOATS, scale=st.integers(-6, 6).map(lambda k: 2.0 ** k),
+       code=st.sampled_from([layout.QUANT_SIGN, layout.QUANT_TERNARY, layout.QUANT_KBIT]))
+def test_quantize_scalar_matches_numpy_quantizers(w, scale, code):
+    # power-of-two scales: both sides compute the same step and threshold exactly
+    p1, p2 = (0.7, 0.0) if code == layout.QUANT_TERNARY else (0.5, 0.75)
+    got = layout.quantize_scalar(w, code, p1, p2, scale)
+    assert got == _quantize_reference(w, code, p1, p2, scale)
+
+
+def test_cos_from_sums_edges():
+    assert layout.cos_from_sums(0.0, 0.0, 5.0) == 0.0
+    assert layout.cos_from_sums(1.0, 4.0, 0.0) == 0.0
+    assert layout.cos_from_sums(2.0 + 1e-15, 2.0, 2.0) == 1.0  # rounding past 1 is clipped
+    assert layout.cos_from_sums(-3.0, 9.0, 1.0) == -1.0
+    assert layout.cos_from_sums(1.0, 4.0, 1.0) == 0.5
+
+
+@pytest.mark.parametrize("code, outputs", [(layout.DIST_NORMAL, 2), (layout.DIST_UNIFORM, 2),
+                                           (layout.DIST_LAPLACE, 2), (layout.DIST_T, 4)])
+def test_draw_pair_consumes_the_documented_outputs(code, outputs):
+    s0, s1 = xr.stream_state(np.uint64(3), np.uint64(5))
+    _, _, a, b = layout.draw_pair(code, 4.0, s0, s1)
+    gen = ref.stream(3, 5)
+    for _ in range(outputs):
+        gen.next()
+    assert (int(a), int(b)) == (gen.s0, gen.s1)
