@@ -149,8 +149,8 @@ class TrainConfig:
     bn_momentum: float = 0.9
     epochs: int = 60
     batch_size: int = 32
-    lr_start: float = 1e-2
-    lr_end: float = 1e-4
+    lr_start: float = 3e-3
+    lr_end: float = 3e-5
     loss: str = "softmax"
     seed: int = 0
 

@@ -79,8 +79,16 @@ class Adam:
             m *= b1
             m += a1 * g
             v *= b2
-            v += a2 * g * g
-            p -= (lr32 * self.lr_scales[name]) * (m / c1) / (np.sqrt(v / c2) + eps32)
+            g *= g
+            g *= a2
+            v += g
+            # p -= rate * (m / c1) / (sqrt(v / c2) + eps), with one temporary
+            np.divide(v, c2, out=g)
+            np.sqrt(g, out=g)
+            g += eps32
+            np.divide(m, g, out=g)
+            g *= (lr32 * self.lr_scales[name]) / c1
+            p -= g
 
     def state_dict(self) -> dict:
         """Copies of the moments (``m/NAME``, ``v/NAME``) and the step count ``t``."""

@@ -38,7 +38,7 @@ def sign_weights(w: np.ndarray) -> np.ndarray:
     array([-1.,  1.,  1.,  1.], dtype=float32)
     """
     w = np.asarray(w)
-    return np.where(w >= 0, 1, -1).astype(w.dtype)
+    return np.where(w >= 0, w.dtype.type(1), w.dtype.type(-1))
 
 
 def ternarize_weights(w: np.ndarray, threshold: float) -> np.ndarray:
@@ -124,6 +124,8 @@ class WeightQuantizer:
 
     def apply(self, w: np.ndarray) -> np.ndarray:
         """Effective float32 weights ``q(w)`` (times ``alpha`` with the XNOR scale)."""
+        if self.rotation is None and not self.xnor_scale:
+            return np.ascontiguousarray(self._quantize(np.asarray(w, np.float32)))
         cols = _units_last(np.asarray(w, np.float32))
         if self.rotation is not None:
             r = self.rotation.astype(np.float32, copy=False)
