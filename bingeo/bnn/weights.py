@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .layers.activations import sign_forward, ternary_forward
+
 __all__ = ["sign_weights", "ternarize_weights", "haar_rotation", "WeightQuantizer"]
 
 
@@ -120,7 +122,10 @@ class WeightQuantizer:
     rotation: np.ndarray | None = None
 
     def _quantize(self, v: np.ndarray) -> np.ndarray:
-        return sign_weights(v) if self.levels == 2 else ternarize_weights(v, self.threshold)
+        # the numba sign / ternary of the layers: same values as sign_weights /
+        # ternarize_weights on float32 (sign(0) = sign(-0.0) = +1), without numpy's temporaries
+        v = np.ascontiguousarray(v, dtype=np.float32)
+        return sign_forward(v) if self.levels == 2 else ternary_forward(v, self.threshold)
 
     def apply(self, w: np.ndarray) -> np.ndarray:
         """Effective float32 weights ``q(w)`` (times ``alpha`` with the XNOR scale)."""
