@@ -110,3 +110,24 @@ def test_architecture_that_does_not_fit_the_images():
         train_model(TrainConfig(architecture="c4-p-p-p-p", epochs=1), digits())
     with pytest.raises(ValueError, match="batch_size: expected <= 1438"):
         train_model(TrainConfig(architecture="d4", epochs=1, batch_size=5000), digits())
+
+
+def test_same_weights_whatever_the_number_of_threads(tmp_path):
+    """A run on one numba thread (a fresh process) ends with the weights of a run on all of them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    code = ("from bingeo.bnn import TrainConfig, train_model\n"
+            "from bingeo.data import load_dataset\n"
+            "import sys\n"
+            "train_model(TrainConfig(architecture='c8-p-c16-d32', epochs=1, batch_size=64, seed=5),\n"
+            "            load_dataset('digits'), out_dir=sys.argv[1])\n")
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1", "PYTHONPATH": str(root)}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=root, env=env, check=True)
+    here = train_model(TrainConfig(architecture="c8-p-c16-d32", epochs=1, batch_size=64, seed=5), digits())
+    one_thread = load_model(tmp_path).state_dict()
+    for key, value in here.network.state_dict().items():
+        np.testing.assert_array_equal(one_thread[key], value, err_msg=key)
