@@ -8,7 +8,7 @@ error naming the field and its accepted range.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .architecture import DEFAULT_ARCHITECTURE, parse_architecture, plan_layers
 

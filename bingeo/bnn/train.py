@@ -179,6 +179,9 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
     if not isinstance(config, TrainConfig):
         raise TypeError(f"config: expected a TrainConfig, got {type(config).__name__}")
     model_config = config.model_config(dataset.image_shape, dataset.num_classes)
+    n = len(dataset.x_train)
+    if n < config.batch_size:
+        raise ValueError(f"batch_size: expected <= {n} (the training set), got {config.batch_size}")
     network = Network(model_config)
     optimizer = Adam(network.parameters(), lr_scales=weight_lr_scales(network))
     history: list = []
@@ -195,11 +198,6 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
             if (out_dir / CHECKPOINT_FILE).is_file():
                 start, history = load_checkpoint(out_dir, network, optimizer)
         write_config(out_dir, model_config, config)
-    x, y = dataset.x_train, dataset.y_train
-    n = len(x)
-    batches = n // config.batch_size
-    if batches < 1:
-        raise ValueError(f"batch_size: expected <= {n} (the training set), got {config.batch_size}")
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
         result = _train_epochs(config, dataset, network, optimizer, history, start, out_dir, callback)
     if out_dir is not None:
