@@ -230,3 +230,25 @@ def test_state_dict_round_trip_and_mismatch():
     bad["dense1.w"] = bad["dense1.w"][:, :4]
     with pytest.raises(ValueError, match="dense1.w has shape"):
         b.load_state_dict(bad)
+
+
+def test_all_zero_images_give_finite_outputs_and_gradients():
+    """A constant batch: every sample is the same, so every batch variance is 0 and
+    batch norm gives 0 / sqrt(eps) = 0 then beta; sign(0) = +1.  Outputs and loss
+    equal the reference; the weight gradients are 0 up to rounding (the batch-norm
+    backward subtracts the mean of dy, and every sample has the same input), so
+    only their finiteness is checked."""
+    cfg = ModelConfig(architecture=ARCH, input_shape=(1, 8, 8), num_classes=10, seed=2)
+    net = Network(cfg)
+    x = np.zeros((BATCH, 1, 8, 8), np.float32)
+    y = np.arange(BATCH) % 10
+    _, _, ref_loss, _ = reference_train_step(net.state_dict(), Adam(net.parameters()).state_dict(),
+                                             x, y, cfg, lr=0.0, loss="softmax")
+    out, records = net.forward(x, training=True, record=True)
+    assert np.array_equal(records[1].input, np.ones_like(records[1].input))
+    np.testing.assert_array_equal(out, np.zeros_like(out))          # beta = 0 at the start
+    loss, dout = loss_and_gradient(out, y, "softmax")
+    assert loss == pytest.approx(ref_loss, rel=sum_rtol32(10)) and loss == pytest.approx(np.log(10))
+    grads = net.backward(dout)
+    assert all(np.all(np.isfinite(g)) for g in grads.values())
+    np.testing.assert_allclose(grads["output.beta"], dout.sum(axis=0), rtol=sum_rtol32(BATCH))
