@@ -70,6 +70,11 @@ def test_variants_train_and_resume_continues(tmp_path):
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path, capsys, argv, words, monkeypatch):
+    import bingeo.data.download
+
+    def offline(*args, **kwargs):
+        raise OSError("no network in this test")
+    monkeypatch.setattr(bingeo.data.download, "urlopen", offline)    # a missing file stays missing
     monkeypatch.setenv("BINGEO_DATA_DIR", str(tmp_path / "none"))
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     try:
