@@ -41,12 +41,14 @@ SHUFFLE_STREAM = 0x5348
 """First spawn key of the shuffling streams (the network's draws use others)."""
 
 BLAS_THREADS = 1
-"""BLAS threads while training.  The layers already run their loops in
-parallel (numba ``prange``) and call BLAS inside; a multi-threaded BLAS under
-them oversubscribes the cores.  On the 2-core development machine, loaded by
-other jobs, the default network trained at about 1,270 images/s with one BLAS
-thread and 76 images/s with two.  Results do not depend on it (BLAS computes
-each output element in one thread)."""
+"""BLAS threads while training.  The layers' own loops are serial (see
+:mod:`bingeo.bnn.layers.conv2d` for why) and only their matrix products go to
+BLAS; for the default digits network at batch 32 those products are too small
+for a second thread to pay: ``python -m sims.bench bnn`` trained at 4,840 to
+4,880 images/s with one BLAS thread and 4,900 to 5,010 with two on a 2-core
+machine, within its run-to-run noise.  One thread keeps training from
+competing with other work on the machine.  Results do not depend on it (BLAS
+computes each output element in one thread)."""
 
 
 def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
