@@ -37,8 +37,8 @@ import numpy as np
 from numba import cuda, float64, uint64
 
 from bingeo.sampling.backend import cuda_simulated
-from bingeo.sampling.xoroshiro import normal_pair, stream_state
-from bingeo.sampling.xoroshiro_layout import LANES, cos_from_sums, draw_pair, quantize_scalar
+from bingeo.sampling.xoroshiro import stream_state
+from bingeo.sampling.xoroshiro_layout import LANES, cos_from_sums, draw_pair, lane_pair_sums, quantize_scalar
 from bingeo.sampling.xoroshiro_params import SamplerParams, sampler_params
 
 __all__ = ["sample_cos_cuda", "sample_pair_cos_cuda", "device_name", "MAX_THREADS_PER_BLOCK"]
@@ -171,21 +171,10 @@ def _sample_pair_cos_cuda_kernel(key, d, trials, out):
         uu = 0.0
         vv = 0.0
         for lane in range(tid, min(LANES, (d + 1) // 2), nthreads):
-            s0, s1 = stream_state(key, t * LANES + lane)
-            s0, s1 = uint64(s0), uint64(s1)
-            p = lane
-            while 2 * p < d:
-                u0, u1, s0, s1 = normal_pair(s0, s1)
-                v0, v1, s0, s1 = normal_pair(uint64(s0), uint64(s1))
-                s0, s1 = uint64(s0), uint64(s1)
-                uv += u0 * v0
-                uu += u0 * u0
-                vv += v0 * v0
-                if 2 * p + 1 < d:
-                    uv += u1 * v1
-                    uu += u1 * u1
-                    vv += v1 * v1
-                p += LANES
+            a, b, c = lane_pair_sums(key, t, lane, d)
+            uv += a
+            uu += b
+            vv += c
         sh_uv[tid] = uv
         sh_uu[tid] = uu
         sh_vv[tid] = vv

@@ -41,6 +41,8 @@ from bingeo.quantize_jit import kbit_scalar, sign_scalar, ternary_scalar
 from bingeo.sampling.xoroshiro import (
     laplace_from_uniform,
     normal_from_uniforms,
+    normal_pair,
+    stream_state,
     student_t_from_uniforms,
     uniform_open01,
     xoroshiro128p_next,
@@ -60,6 +62,7 @@ __all__ = [
     "draw_pair",
     "quantize_scalar",
     "cos_from_sums",
+    "lane_pair_sums",
 ]
 
 LANES = 256
@@ -171,3 +174,33 @@ def cos_from_sums(dot, norm2_a, norm2_b):
         c = dot / math.sqrt(norm2_a * norm2_b)
         return min(1.0, max(-1.0, c))
     return 0.0
+
+
+@njit(cache=True)
+def lane_pair_sums(key, trial, lane, d):
+    """``(sum u_i v_i, sum u_i^2, sum v_i^2)`` over the coordinates of lane
+    ``lane`` of trial ``trial`` for two independent standard normal vectors
+    u, v: pairs ``p = lane, lane + LANES, ...`` while ``2p < d``, each
+    drawing u's two normals, then v's.
+
+    Shared by the pair kernels of the GPU and of the CPU twin.  (The cosine
+    kernels keep their lane loops inline: they index arrays, and the CUDA
+    simulator cannot pass its device arrays into CPU-compiled functions.)
+    """
+    s0, s1 = stream_state(key, trial * LANES + lane)
+    uv = 0.0
+    uu = 0.0
+    vv = 0.0
+    p = lane
+    while 2 * p < d:
+        u0, u1, s0, s1 = normal_pair(s0, s1)
+        v0, v1, s0, s1 = normal_pair(s0, s1)
+        uv += u0 * v0
+        uu += u0 * u0
+        vv += v0 * v0
+        if 2 * p + 1 < d:
+            uv += u1 * v1
+            uu += u1 * u1
+            vv += v1 * v1
+        p += LANES
+    return uv, uu, vv
