@@ -67,8 +67,28 @@ ROTATED_SIGN_MAX_D = 4096
 # Distributions
 # --------------------------------------------------------------------------
 
+class _IidCoordinates:
+    """Shared behaviour of the distributions whose d coordinates all follow
+    one law: unit scales, labelled by their kind, not rotation invariant
+    (the normal overrides that)."""
+
+    kind = ""
+
+    @property
+    def label(self) -> str:
+        return self.kind
+
+    @property
+    def rotation_invariant(self) -> bool:
+        return False
+
+    def scales_for(self, d: int) -> np.ndarray:
+        """Per-coordinate scale factors (all 1)."""
+        return np.ones(int(d))
+
+
 @dataclass(frozen=True)
-class Normal:
+class Normal(_IidCoordinates):
     """Standard normal coordinates, N(0, 1): the rotation-invariant case.
 
     Examples
@@ -80,10 +100,6 @@ class Normal:
     kind = "normal"
 
     @property
-    def label(self) -> str:
-        return "normal"
-
-    @property
     def sd(self) -> float:
         return 1.0
 
@@ -91,13 +107,9 @@ class Normal:
     def rotation_invariant(self) -> bool:
         return True
 
-    def scales_for(self, d: int) -> np.ndarray:
-        """Per-coordinate scale factors (all 1)."""
-        return np.ones(int(d))
-
 
 @dataclass(frozen=True)
-class Uniform:
+class Uniform(_IidCoordinates):
     """Uniform coordinates on [-1, 1] (sd = 1/sqrt(3)).
 
     Examples
@@ -109,23 +121,12 @@ class Uniform:
     kind = "uniform"
 
     @property
-    def label(self) -> str:
-        return "uniform"
-
-    @property
     def sd(self) -> float:
         return 1.0 / math.sqrt(3.0)
 
-    @property
-    def rotation_invariant(self) -> bool:
-        return False
-
-    def scales_for(self, d: int) -> np.ndarray:
-        return np.ones(int(d))
-
 
 @dataclass(frozen=True)
-class Laplace:
+class Laplace(_IidCoordinates):
     """Laplace coordinates with density exp(-|x|)/2 (sd = sqrt(2)).
 
     Examples
@@ -137,23 +138,12 @@ class Laplace:
     kind = "laplace"
 
     @property
-    def label(self) -> str:
-        return "laplace"
-
-    @property
     def sd(self) -> float:
         return math.sqrt(2.0)
 
-    @property
-    def rotation_invariant(self) -> bool:
-        return False
-
-    def scales_for(self, d: int) -> np.ndarray:
-        return np.ones(int(d))
-
 
 @dataclass(frozen=True)
-class StudentT:
+class StudentT(_IidCoordinates):
     """Student t coordinates with ``nu`` > 0 degrees of freedom.
 
     sd = sqrt(nu / (nu - 2)) for nu > 2, infinite otherwise (then the
@@ -181,13 +171,6 @@ class StudentT:
     @property
     def sd(self) -> float:
         return math.sqrt(self.nu / (self.nu - 2.0)) if self.nu > 2 else math.inf
-
-    @property
-    def rotation_invariant(self) -> bool:
-        return False
-
-    def scales_for(self, d: int) -> np.ndarray:
-        return np.ones(int(d))
 
 
 @dataclass(frozen=True)
