@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 from sims.cli import (ArgumentParser, CliError, add_seed_flag, atomic_write_json, format_table,
-                      positive_int, run_main, run_metadata)
+                      nonnegative_int, positive_int, run_main, run_metadata)
 
 __all__ = ["build_parser", "run", "main", "measure", "MODEL_COMMANDS", "TRAIN_COMMANDS"]
 
@@ -211,21 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
             _train_flags(p)
             add_seed_flag(p)
         else:
-            p.add_argument("--seed", type=_seed, default=None,
+            p.add_argument("--seed", type=nonnegative_int, default=None,
                            help="seed of the data split and of the analysis' draws, an integer >= 0 "
                                 "(default: the training run's, from the model's metrics.json; else 0)")
         p.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
     return parser
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
-    return value
 
 
 def training_data_args(model_dir) -> tuple[str, int, str | None]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import platform
 import sys
-import tempfile
 import time
 from importlib import metadata as _metadata
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
+
+from bingeo.atomic import atomic_write
 
 __all__ = [
     "CliError",
@@ -27,6 +27,7 @@ __all__ = [
     "parse_dims",
     "dims_type",
     "add_seed_flag",
+    "nonnegative_int",
     "add_output_flags",
     "add_progress_flags",
     "atomic_write_text",
@@ -140,7 +141,8 @@ def dims_type(spec: str) -> str:
 # Common flags
 # --------------------------------------------------------------------------
 
-def _nonneg_int(text: str) -> int:
+def nonnegative_int(text: str) -> int:
+    """argparse ``type=`` for an integer >= 0."""
     try:
         value = int(text)
     except ValueError:
@@ -162,7 +164,7 @@ def positive_int(text: str) -> int:
 
 
 def add_seed_flag(parser: argparse.ArgumentParser, default: int = 0) -> None:
-    parser.add_argument("--seed", type=_nonneg_int, default=default,
+    parser.add_argument("--seed", type=nonnegative_int, default=default,
                         help=f"random seed, a non-negative integer (default {default})")
 
 
@@ -183,30 +185,9 @@ def add_progress_flags(parser: argparse.ArgumentParser) -> None:
 # Whole-or-nothing writes
 # --------------------------------------------------------------------------
 
-def _atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
-
-
 def atomic_write_bytes(path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
-    def write(tmp):
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-    return _atomic_write(path, write)
+    return atomic_write(path, lambda fh: fh.write(data))
 
 
 def atomic_write_text(path, text: str) -> Path:
@@ -256,7 +237,7 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     """Save a matplotlib figure whole or not at all (format from the suffix)."""
     path = Path(path)
     fmt = path.suffix.lstrip(".") or "png"
-    return _atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, **kwargs))
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, **kwargs))
 
 
 # --------------------------------------------------------------------------

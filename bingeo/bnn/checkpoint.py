@@ -20,12 +20,11 @@ truncated or mismatched file raises :class:`CheckpointError` naming it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from .config import ModelConfig, TrainConfig
 from .network import Network
 from .optim import Adam
@@ -46,25 +45,8 @@ class CheckpointError(ValueError):
     """A model or checkpoint file that is missing, corrupt or does not match."""
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def _save_npz(path: Path, arrays: dict) -> None:
-    _atomic_write(path, lambda fh: np.savez(fh, **arrays))
+    atomic_write(path, lambda fh: np.savez(fh, **arrays))
 
 
 def _load_npz(path: Path) -> dict:
@@ -87,7 +69,7 @@ def write_config(directory, model: ModelConfig, training: TrainConfig | None = N
     data = {"format": FORMAT, "model": model.to_dict(),
             "training": None if training is None else training.to_dict()}
     text = json.dumps(data, indent=2) + "\n"
-    _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
     return path
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bingeo.atomic import atomic_write
 from sims import cli
 
 
@@ -85,14 +86,16 @@ def test_atomic_writes_are_whole_or_nothing(tmp_path):
     class Boom(Exception):
         pass
 
-    def failing(tmp):
-        with open(tmp, "w") as fh:
-            fh.write("partial")
+    def failing(fh):
+        fh.write(b"partial")
         raise Boom
 
     with pytest.raises(Boom):
-        cli._atomic_write(tmp_path / "y.txt", failing)
+        atomic_write(tmp_path / "y.txt", failing)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep"]
+    with pytest.raises(Boom):
+        atomic_write(path, failing)
+    assert json.loads(path.read_text())["c"] == 2
 
 
 def test_format_table_aligns_and_prints_missing_values_as_dash():
