@@ -95,12 +95,11 @@ def _cos_from_sums(wq, ww, qq):
     return 0.0
 
 
-@njit(cache=True)
-def _sign_cos_one(s, d, dist_code, nu):
-    """cos(w, sign w) = sum |w_i| / sqrt(d sum w_i^2) for one trial of iid
-    coordinates: (cos, new state).  Two draws per turn into two pairs of
-    accumulators, so one sum never waits on the other (the order is fixed,
-    so the result is deterministic)."""
+@njit(cache=True, inline="always")
+def _abs_sums(s, d, dist_code, nu):
+    """(sum |w_i|, sum w_i^2, new state) over one trial of d iid draws.  Two
+    draws per turn into two pairs of accumulators, so one sum never waits on
+    the other (the order is fixed, so the result is deterministic)."""
     a0 = 0.0
     a1 = 0.0
     s0 = 0.0
@@ -116,7 +115,22 @@ def _sign_cos_one(s, d, dist_code, nu):
         x, s = _abs_draw(s, dist_code, nu)
         a0 += x
         s0 += x * x
-    return _cos_from_sums(a0 + a1, s0 + s1, float(d)), s
+    return a0 + a1, s0 + s1, s
+
+
+@njit(cache=True)
+def _sign_cos_one(s, d, dist_code, nu):
+    """cos(w, sign w) = sum |w_i| / sqrt(d sum w_i^2) for one trial of iid
+    coordinates: (cos, new state)."""
+    # Normals get a loop of their own, with the law fixed at compile time: a
+    # loop that may also draw the other laws carries their calls to log and
+    # exp, and around calls the compiler keeps the running sums in memory
+    # (2.17 against 1.7 ns per normal on one core).
+    if dist_code == _NORMAL:
+        a, q, s = _abs_sums(s, d, _NORMAL, nu)
+    else:
+        a, q, s = _abs_sums(s, d, dist_code, nu)
+    return _cos_from_sums(a, q, float(d)), s
 
 
 @njit(cache=True)
