@@ -31,7 +31,8 @@ from sims.cli import (ArgumentParser, CliError, Progress, add_progress_flags, ad
 
 __all__ = ["build_parser", "run", "main", "plan", "REPORT_FILES", "write_report"]
 
-FIGURES = ("angles.png", "correlations.png", "scope.png", "first_layer.png", "twins.png")
+FIGURES = ("angles.png", "correlations.png", "scope.png", "first_layer.png", "permutation.png", "xnor.png",
+           "twins.png", "ternary.png")
 REPORT_FILES = ("report.md", "report.json") + FIGURES
 """Every file a run writes into ``--out``."""
 
@@ -287,7 +288,8 @@ def markdown(result: dict, meta: dict) -> str:
                    [(m, f"{_f(r['correlations']['wc_wb']['mean'])} ± {_f(r['correlations']['wc_wb']['se'])}",
                      _f(r["correlations"]["wb_abwb"]["mean"]), _f(r["correlations"]["wc_abwb"]["mean"]),
                      _f(r["patch_isotropy"]["relative_distance"]), _f(r["image_isotropy"]["relative_distance"]))
-                    for m, r in pm.items()]), ""]
+                    for m, r in pm.items()]), "",
+          "![permutation](permutation.png)", ""]
     none_c, per_c = pm["none"]["correlations"]["wc_wb"], pm["per_sample"]["correlations"]["wc_wb"]
     moved = abs(per_c["mean"] - none_c["mean"])
     resolved = moved > 2 * math.hypot(none_c["se"], per_c["se"])
@@ -325,7 +327,8 @@ def markdown(result: dict, meta: dict) -> str:
           md_table(["layer"] + [f"{k}: {KIND_LABELS[q]}" for k in xt for q in ("wc_wb", "wc_abwb")],
                    [(lay["name"],) + tuple(_f(xt[k]["correlations"][i][q]["mean"]) for k in xt
                                            for q in ("wc_wb", "wc_abwb"))
-                    for i, lay in enumerate(xt["without"]["correlations"])]), ""]
+                    for i, lay in enumerate(xt["without"]["correlations"])]), "",
+          "![xnor](xnor.png)", ""]
     d_acc = xt["with"]["accuracy"]["mean"] - xt["without"]["accuracy"]["mean"]
     sd_acc = max(xt[k]["accuracy"]["sd"] for k in xt)
     L += [f"**Conclusion.** With eps = 0 the scale cancels to rounding ({_f(max(r['max_abs_diff_eps0'] for r in xn['layers']), '.1e')}); "
@@ -375,7 +378,8 @@ def markdown(result: dict, meta: dict) -> str:
                    [(r["name"], r["d"], _f(r["tau"]), f"{_f(r['mean_cos'], '.4f')} ± {_f(r['se_mean_cos'], '.4f')}",
                      _f(r["theory_mean_cos"], ".4f"), _f(r["iid_cos"], ".4f"),
                      f"{_f(q['wc_wb']['measured'])} ({_f(q['wc_wb']['predicted'])})", _f(q["wb_abwb"]["measured"]),
-                     _f(q["wc_abwb"]["measured"])) for r, q in zip(ta, tc)]), ""]
+                     _f(q["wc_abwb"]["measured"])) for r, q in zip(ta, tc)]), "",
+          "![ternary](ternary.png)", ""]
     L += [f"**Conclusion.** Ternary layers keep their latent weights at cosines "
           f"{_f(min(r['mean_cos'] for r in ta))} to {_f(max(r['mean_cos'] for r in ta))}, within "
           f"{_f(max(abs(r['mean_cos'] - r['iid_cos']) for r in ta), '.4f')} of the i.i.d. prediction from their own "
@@ -399,7 +403,13 @@ def write_report(out: Path, result: dict, meta: dict) -> list[Path]:
     fig.plot_correlations(e["correlations"]["layers"], out / "correlations.png", KIND_LABELS)
     fig.plot_scope(e["scope"]["layers"], out / "scope.png")
     fig.plot_first_layer(e["first_layer_accuracy"], out / "first_layer.png")
+    fig.plot_permutation(e["permutation"], out / "permutation.png", KIND_LABELS,
+                         weight_cos=e["first-layer"]["variants"]["binary"]["angle"]["mean_cos"])
+    fig.plot_xnor(e["xnor_training"], e["xnor"]["layers"], out / "xnor.png", KIND_LABELS,
+                  prediction_changes=e["xnor"]["prediction_changes"], eps=e["xnor"]["eps"])
     fig.plot_twins(e["twins"]["layers"], out / "twins.png")
+    fig.plot_ternary(e["ternary"]["angles"]["layers"], e["ternary"]["correlations"]["layers"], out / "ternary.png",
+                     KIND_LABELS)
     atomic_write_json(out / "report.json", {"metadata": meta, **result})
     atomic_write_text(out / "report.md", markdown(result, meta) + "\n")
     return [out / name for name in REPORT_FILES]
