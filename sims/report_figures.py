@@ -344,8 +344,8 @@ def plot_ternary(angle_rows, corr_rows, path, labels):
         ax.set_ylim(min(finite, default=0.8) - 0.08, 1.0)
         ax.set_xticks(x, ticks, fontsize=7)
         ax.set_xlim(-0.5, max(1, len(angle_rows)) - 0.5)
-        ax.set_ylabel("cos angle(W^c, W^t); tau = threshold / sd")
-        ax.set_title("latent against ternarized weights, per layer")
+        ax.set_ylabel("cos angle(W^c, W^b); tau = threshold / sd")
+        ax.set_title("latent against ternarized weights W^b, per layer")
         ax.legend(fontsize=7, loc="lower center", ncol=2)
 
         cx = np.arange(len(corr_rows))
