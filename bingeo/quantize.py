@@ -86,8 +86,10 @@ def kbit_quantize(x, k: int, *, clip=1.0) -> np.ndarray:
     step = 2.0 * clip / 2.0 ** int(k)
     top = clip - step / 2.0
     with np.errstate(invalid="ignore"):
-        v = step * (np.floor(np.clip(x, -top, top) / step) + 0.5)
-    return np.clip(v, -top, top)
+        cell = np.floor(np.clip(x, -top, top) / step)
+    # a subnormal x < 0 whose quotient underflows to -0.0 lies in the cell below 0
+    cell = np.where((x < 0) & (cell >= 0), -1.0, cell)
+    return np.clip(step * (cell + 0.5), -top, top)
 
 
 def xnor_sign(x, *, axis: int = -1) -> np.ndarray:

@@ -77,7 +77,12 @@ def kbit_scalar(x, step, top):
         return top
     if x <= -top:
         return -top
-    v = step * (math.floor(x / step) + 0.5)
+    cell = math.floor(x / step)
+    if x < 0.0 and cell >= 0.0:
+        # x / step underflowed to -0.0 (a subnormal x, step > 1): x < 0
+        # lies in the cell below 0
+        cell = -1.0
+    v = step * (cell + 0.5)
     if v > top:
         return top
     if v < -top:

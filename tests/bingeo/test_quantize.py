@@ -101,6 +101,17 @@ def test_kbit_one_bit_is_scaled_sign():
     np.testing.assert_array_equal(kbit_quantize(x, 1, clip=2.0), sign(x))
 
 
+def test_kbit_subnormal_negatives_stay_below_zero():
+    # with step 4 (k = 1, clip 4), x / step underflows to -0.0 for the
+    # smallest subnormals; they still lie in the cell below 0
+    x = np.array([-5e-324, 5e-324, -1e-320, -0.0])
+    want = np.array([-2.0, 2.0, -2.0, 2.0])
+    np.testing.assert_array_equal(naive.kbit_quantize(x, 1, 4.0), want)
+    np.testing.assert_array_equal(kbit_quantize(x, 1, clip=4.0), want)
+    s = kbit_step(1, 4.0)
+    np.testing.assert_array_equal(jit_map(kbit_scalar, x, s, 4.0 - s / 2), want)
+
+
 @settings(deadline=None, max_examples=60)
 @given(any_floats, st.integers(1, 8), st.sampled_from([0.25, 1.0, 4.0]))
 def test_kbit_matches_reference_and_jit(x, k, clip):
