@@ -16,6 +16,13 @@ from typing import BinaryIO, Callable
 __all__ = ["atomic_write"]
 
 
+def _mode_for_new_files() -> int:
+    """0o666 less the process's umask, the mode ``open(path, "w")`` gives."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
     """Call ``write(fh)`` on a binary file handle, then put its bytes at ``path``.
 
@@ -49,6 +56,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            # mkstemp creates the file private (0600); give it the mode a
+            # plain open() would have given it
+            os.fchmod(fh.fileno(), _mode_for_new_files())
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
