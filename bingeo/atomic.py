@@ -58,7 +58,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
         with os.fdopen(fd, "wb") as fh:
             # mkstemp creates the file private (0600); give it the mode a
             # plain open() would have given it
-            os.fchmod(fh.fileno(), _mode_for_new_files())
+            if hasattr(os, "fchmod"):  # POSIX; elsewhere mkstemp's mode stands
+                os.fchmod(fh.fileno(), _mode_for_new_files())
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
