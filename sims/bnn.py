@@ -22,7 +22,7 @@ from bingeo.bnn.checkpoint import CHECKPOINT_FILE, CONFIG_FILE
 from bingeo.bnn.config import FIRST_LAYER_MODES, LOSSES
 from bingeo.data import DATASETS, load_dataset
 from sims.cli import (ArgumentParser, CliError, Progress, add_progress_flags, add_seed_flag,
-                      atomic_write_json, format_table, positive_int, run_main, run_metadata)
+                      atomic_write_json, checked_number, format_table, positive_int, run_main, run_metadata)
 
 __all__ = ["build_parser", "run_train", "run_evaluate", "main"]
 
@@ -31,24 +31,8 @@ METRICS_FILE = "metrics.json"
 _DEFAULTS = TrainConfig()
 
 
-def _unit_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {text!r}") from None
-    if not (0.0 <= value < 1.0):
-        raise argparse.ArgumentTypeError(f"expected a number in [0, 1), got {value}")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {text!r}") from None
-    if not (0.0 < value <= 1.0):
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1], got {value}")
-    return value
+_unit_float = checked_number(float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
+_rate = checked_number(float, lambda v: 0.0 < v <= 1.0, "a number in (0, 1]")
 
 
 def _add_data_flags(p: argparse.ArgumentParser, default) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "parse_dims",
     "dims_type",
     "add_seed_flag",
+    "checked_number",
     "nonnegative_int",
     "add_output_flags",
     "add_progress_flags",
@@ -141,26 +142,38 @@ def dims_type(spec: str) -> str:
 # Common flags
 # --------------------------------------------------------------------------
 
-def nonnegative_int(text: str) -> int:
-    """argparse ``type=`` for an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
-    return value
+def checked_number(convert: Callable[[str], float], accept: Callable[[float], bool], expected: str,
+                   name: str | None = None) -> Callable[[str], float]:
+    """An argparse ``type=``: ``convert(text)``, refused with the one-line
+    message "expected EXPECTED, got ..." when it does not parse or when
+    ``accept(value)`` is false.
+
+    Examples
+    --------
+    >>> unit = checked_number(float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
+    >>> unit("0.5")
+    0.5
+    >>> unit("1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a number in [0, 1), got 1.0
+    """
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
+        return value
+
+    parse.__name__ = name or "number"
+    parse.__doc__ = f"argparse ``type=`` for {expected}."
+    return parse
 
 
-def positive_int(text: str) -> int:
-    """argparse ``type=`` for an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+nonnegative_int = checked_number(int, lambda v: v >= 0, "a non-negative integer", "nonnegative_int")
+positive_int = checked_number(int, lambda v: v >= 1, "a positive integer", "positive_int")
 
 
 def add_seed_flag(parser: argparse.ArgumentParser, default: int = 0) -> None:

@@ -88,7 +88,7 @@ def _to_channels_last(x, n0, nb, xt):
 
 
 @njit(cache=True)
-def _add_channels_first(dxt, n0, nb, dx):
+def _to_channels_first(dxt, n0, nb, dx):
     """``dx[n0 + m, c, i, j] = dxt[m, i, j, c]`` for the nb images of a chunk."""
     _, channels, height, width = dx.shape
     for m in range(nb):
@@ -223,7 +223,7 @@ def _conv2d_backward_kernel(x, w, dy):
         dw += np.dot(rows, col)
         xt[:nb] = 0.0
         _col2im_add(np.dot(rows.T, wm), nb, xt)
-        _add_channels_first(xt, n0, nb, dx)
+        _to_channels_first(xt, n0, nb, dx)
     dw4 = np.ascontiguousarray(dw.reshape(features, 3, 3, channels).transpose(0, 3, 1, 2))
     return dx, dw4
 
