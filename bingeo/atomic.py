@@ -9,18 +9,26 @@ table or figure behind: the target holds either its old or its new content.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 __all__ = ["atomic_write"]
 
 
-def _mode_for_new_files() -> int:
-    """0o666 less the process's umask, the mode ``open(path, "w")`` gives."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, uniquely named file beside the target, opened for writing.
+
+    Created with mode 0o666 like any ``open(path, "w")``, so the process's
+    umask decides its permissions (``tempfile.mkstemp`` would make it
+    private, 0o600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = folder / f".{name}.{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # a 64-bit name taken: draw another
+            continue
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
@@ -53,13 +61,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path.parent, path.name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            # mkstemp creates the file private (0600); give it the mode a
-            # plain open() would have given it
-            if hasattr(os, "fchmod"):  # POSIX; elsewhere mkstemp's mode stands
-                os.fchmod(fh.fileno(), _mode_for_new_files())
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
