@@ -127,9 +127,11 @@ def _sign_cos_one_normal(s, d):
     return _cos_from_sums(a, q, float(d)), s
 
 
-@njit(cache=True, inline="always")
-def _quantized_sums(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
-    """(w.q, w.w, q.q, new state) for one trial, w_i = scale_i x draw."""
+@njit(cache=True)
+def _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
+    """cos(w, q(w)) for one trial, w_i = scale_i x draw: (cos, new state).
+    The quantizer's thresholds p1, p2 (already in units of the coordinate
+    sd) scale with scale_i."""
     wq = 0.0
     ww = 0.0
     qq = 0.0
@@ -146,19 +148,6 @@ def _quantized_sums(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
         wq += w * q
         ww += w * w
         qq += q * q
-    return wq, ww, qq, s
-
-
-@njit(cache=True)
-def _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
-    """cos(w, q(w)) for one trial, w_i = scale_i x draw: (cos, new state).
-    The quantizer's thresholds p1, p2 (already in units of the coordinate
-    sd) scale with scale_i."""
-    # Normals in a loop of their own, as in _sign_cos_one.
-    if dist_code == _NORMAL:
-        wq, ww, qq, s = _quantized_sums(s, d, _NORMAL, nu, scales, isotropic, q_code, p1, p2)
-    else:
-        wq, ww, qq, s = _quantized_sums(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2)
     return _cos_from_sums(wq, ww, qq), s
 
 
