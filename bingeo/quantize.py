@@ -83,7 +83,7 @@ def kbit_quantize(x, k: int, *, clip=1.0) -> np.ndarray:
     clip = np.asarray(clip, dtype=np.float64)
     if np.any(~(clip > 0)) or np.any(~np.isfinite(clip)):
         raise ValueError(f"clip: must be finite and > 0, got {clip!r}")
-    step = 2.0 * clip / 2.0 ** int(k)
+    step = clip / 2.0 ** (int(k) - 1)  # 2 clip / 2^k, without overflowing 2 clip
     top = clip - step / 2.0
     with np.errstate(invalid="ignore"):
         cell = np.floor(np.clip(x, -top, top) / step)

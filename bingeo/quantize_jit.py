@@ -12,7 +12,7 @@ import math
 
 from numba import njit
 
-__all__ = ["sign_scalar", "ternary_scalar", "kbit_scalar", "kbit_step"]
+__all__ = ["sign_scalar", "ternary_scalar", "kbit_scalar", "kbit_level", "kbit_quotient", "kbit_step", "kbit_top_level"]
 
 
 @njit(cache=True)
@@ -50,12 +50,42 @@ def ternary_scalar(x, threshold):
 
 @njit(cache=True)
 def kbit_step(k, clip):
-    """Step s = 2 clip / 2^k of the k-bit mid-rise quantizer on [-clip, clip].
+    """Step s = 2 clip / 2^k of the k-bit mid-rise quantizer on [-clip, clip],
+    computed as clip / 2^(k-1) (the same number, with no overflow of 2 clip
+    for a clip near the largest float).
 
-    >>> kbit_step(2, 1.0)
-    0.5
+    >>> kbit_step(2, 1.0), kbit_step(2, 1e308)
+    (0.5, 5e+307)
     """
-    return 2.0 * clip / (2.0 ** k)
+    return clip / (2.0 ** (k - 1))
+
+
+@njit(cache=True)
+def kbit_top_level(k):
+    """The top level of the k-bit quantizer in units of its step,
+    (2^k - 1) / 2: the levels are the half-integers in [-top, top].
+
+    >>> kbit_top_level(1), kbit_top_level(2)
+    (0.5, 1.5)
+    """
+    return 2.0 ** (k - 1) - 0.5
+
+
+@njit(cache=True)
+def kbit_quotient(x, step):
+    """x / s for the k-bit quantizers (s = ``step``), whose floor is the cell
+    holding x; a subnormal x < 0 whose quotient underflows to -0.0 gives -1,
+    since x lies in cell -1.
+
+    >>> kbit_quotient(0.3, 0.5), kbit_quotient(-5e-324, 4.0)
+    (0.6, -1.0)
+    """
+    ratio = x / step
+    if ratio == 0.0 and x < 0.0:
+        # Testing the rare zero first keeps this branch predictable: testing
+        # x < 0 first cost 1.5 ns per coordinate.
+        ratio = -1.0
+    return ratio
 
 
 @njit(cache=True)
@@ -77,16 +107,41 @@ def kbit_scalar(x, step, top):
         return top
     if x <= -top:
         return -top
-    ratio = x / step
-    if ratio == 0.0 and x < 0.0:
-        # x / step underflowed to -0.0 (a subnormal x, step > 1), but x < 0
-        # lies in cell -1.  Testing the rare zero first keeps this branch
-        # predictable: testing x < 0 first cost 1.5 ns per coordinate.
-        ratio = -1.0
-    cell = math.floor(ratio)
-    v = step * (cell + 0.5)
+    v = step * (math.floor(kbit_quotient(x, step)) + 0.5)
     if v > top:
         return top
     if v < -top:
         return -top
     return v
+
+
+@njit(cache=True)
+def kbit_level(x, step, top_level):
+    """q(x) / s for the k-bit mid-rise quantizer of step s = ``step``:
+    floor(x / s) + 1/2 clipped to [-top_level, top_level]
+    (``kbit_top_level(k)``), a half-integer whatever the step.
+
+    The samplers quantize in these units: a cosine does not change when q is
+    scaled, and levels of size about 1 neither overflow nor underflow when
+    squared, as s (floor(x / s) + 1/2) does for a clip near 1e308 or 1e-300.
+    With an infinite step (a clip times sd that overflowed) every x >= 0
+    gets +1/2 and every x < 0 gets -1/2: sign(x) / 2, the limit of a huge
+    clip.  NaN maps to NaN.
+
+    Examples
+    --------
+    >>> [kbit_level(x, 0.5, kbit_top_level(2)) for x in (-2.0, -0.3, 0.0, 0.6)]
+    [-1.5, -0.5, 0.5, 1.5]
+    >>> kbit_level(-1.0, math.inf, 1.5), kbit_level(3.0, math.inf, 1.5)
+    (-0.5, 0.5)
+    """
+    ratio = kbit_quotient(x, step)
+    if ratio != ratio:  # x NaN, or x and the step both infinite
+        return math.nan
+    # floor(ratio) + 1/2 >= top_level exactly when ratio >= top_level - 1/2:
+    # comparing first keeps math.floor (an int64 in numba) away from +-inf
+    if ratio >= top_level - 0.5:
+        return top_level
+    if ratio < 0.5 - top_level:
+        return -top_level
+    return math.floor(ratio) + 0.5

@@ -16,7 +16,11 @@ from bingeo.sampling import specs
 from bingeo.sampling.backend import BACKENDS, cuda_backend_installed, cuda_simulated, cuda_usable
 from bingeo.seeding import as_seed_sequence
 
-__all__ = ["sample_cos", "sample_pair_cos", "resolve_backend"]
+__all__ = ["sample_cos", "sample_pair_cos", "resolve_backend", "MAX_D"]
+
+MAX_D = 2**62
+"""Largest dimension the samplers take: the kernels count coordinates (and
+a pair's 2d draws) in 64-bit integers."""
 
 
 def resolve_backend(backend: str = "cpu") -> str:
@@ -57,6 +61,14 @@ def _check_int(value, name: str, low: int) -> int:
     return int(value)
 
 
+def _check_dimension(d) -> int:
+    d = _check_int(d, "d", 1)
+    if d > MAX_D:
+        raise ValueError(f"d: must be an integer with 1 <= d <= 2^62 (the kernels count coordinates in 64-bit "
+                         f"integers), got {d}")
+    return d
+
+
 def _check_combination(d: int, dist, quantizer) -> None:
     if dist.kind == "aniso":
         dist.scales_for(d)  # raises on a length mismatch
@@ -72,14 +84,14 @@ def sample_cos(d: int, trials: int, *, quantizer="sign", dist="normal", seed=0, 
     """Monte Carlo draws of cos angle(w, q(w)) for random w in R^d.
 
     Each trial draws w with independent coordinates from ``dist`` and returns
-    cos(w, q(w)) = w.q(w) / (|w| |q(w)|) (0 when q(w) = 0, as a ternary
-    quantizer can give).  For ``sign``: sum |w_i| / sqrt(d sum w_i^2), in
+    cos(w, q(w)) = w.q(w) / (|w| |q(w)|), NaN when q(w) = 0 (the angle is
+    then undefined; a ternary quantizer with a high threshold gives it).  For ``sign``: sum |w_i| / sqrt(d sum w_i^2), in
     [1/sqrt(d), 1].  The angle in radians is ``np.arccos`` of it.
 
     Parameters
     ----------
     d : int
-        dimension, >= 1.
+        dimension, 1 <= d <= 2^62.
     trials : int
         independent draws, >= 0.
     quantizer : str, callable or spec
@@ -108,7 +120,7 @@ def sample_cos(d: int, trials: int, *, quantizer="sign", dist="normal", seed=0, 
     >>> sample_cos(1, 2).tolist()
     [1.0, 1.0]
     """
-    d = _check_int(d, "d", 1)
+    d = _check_dimension(d)
     trials = _check_int(trials, "trials", 0)
     as_seed_sequence(seed)
     dist_spec = specs.parse_dist(dist)
@@ -148,7 +160,7 @@ def sample_pair_cos(d: int, trials: int, *, seed=0, backend="cpu") -> np.ndarray
     >>> bool(abs(c.mean()) < 0.01), bool(abs(c.var() * 400 - 1) < 0.2)
     (True, True)
     """
-    d = _check_int(d, "d", 1)
+    d = _check_dimension(d)
     trials = _check_int(trials, "trials", 0)
     as_seed_sequence(seed)
     if resolve_backend(backend) == "cuda":

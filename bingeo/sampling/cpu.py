@@ -3,7 +3,17 @@
 Three layers, as everywhere in bingeo: the wrappers :func:`sample_cos_cpu`
 and :func:`sample_pair_cos_cpu` (validated specs in, chunks and streams
 chosen, output allocated), ``prange`` kernels over a fixed number of chunks,
-and scalar ``@njit`` helpers (one draw, one quantized coordinate).
+and scalar ``@njit`` helpers (one draw, one quantized coordinate, the
+running sums of a trial: :mod:`bingeo.sampling.cpu_trials`).
+
+Calls: a run is cut into kernel calls of a fraction of a second
+(:mod:`bingeo.sampling.calls`), batches of chunks or, when a chunk is one
+long trial, segments of its coordinates, so Ctrl-C answers promptly; the
+cut changes no bit of the result.
+
+Overflow: the scales of an anisotropic law are divided by the largest, and
+k-bit levels are counted in steps, so no sum overflows or underflows for any
+scale or clip (the cosine is invariant to scaling w or q).
 
 Streaming: a trial draws its d coordinates one at a time and folds them into
 running sums (w.q, w.w, q.q), so memory is O(trials), never O(trials x d);
@@ -33,8 +43,12 @@ from numba import njit, prange
 
 from bingeo.geometry import cosine
 from bingeo.quantize import haar_rotation
-from bingeo.quantize_jit import kbit_scalar, kbit_step, sign_scalar, ternary_scalar
-from bingeo.sampling import sfc64, specs
+from bingeo.quantize_jit import kbit_step, kbit_top_level
+from bingeo.sampling import sfc64
+from bingeo.sampling.specs import unit_scales
+from bingeo.sampling.calls import run_chunk_batches, run_segments
+from bingeo.sampling.cpu_trials import (KBIT, LAPLACE, NORMAL, SIGN, STUDENT_T, TERNARY, UNIFORM, cos_from_sums,
+                                        pair_sums, quantized_sums, rotated_sign_cos_one, sign_sums, sign_sums_normal)
 from bingeo.seeding import chunk_count, chunk_generators, chunk_sfc64_states
 
 __all__ = ["sample_cos_cpu", "sample_pair_cos_cpu", "chunk_trials", "CHUNK_DRAWS"]
@@ -45,9 +59,7 @@ its SFC64 state, about 20 microseconds of Python) then costs a few percent
 of the chunk's work, and runs of a few thousand trials still spread over
 the cores."""
 
-_NORMAL, _UNIFORM, _LAPLACE, _STUDENT_T = 0, 1, 2, 3
-_SIGN, _TERNARY, _KBIT = 0, 1, 2
-_DIST_CODES = {"normal": _NORMAL, "aniso": _NORMAL, "uniform": _UNIFORM, "laplace": _LAPLACE, "t": _STUDENT_T}
+_DIST_CODES = {"normal": NORMAL, "aniso": NORMAL, "uniform": UNIFORM, "laplace": LAPLACE, "t": STUDENT_T}
 
 
 def chunk_trials(d: int) -> int:
@@ -59,173 +71,43 @@ def chunk_trials(d: int) -> int:
     return max(1, CHUNK_DRAWS // int(d))
 
 
-# --------------------------------------------------------------------------
-# Scalar helpers
-# --------------------------------------------------------------------------
-
-@njit(cache=True, inline="always")
-def _draw(s, dist_code, nu):
-    """One coordinate in the standard form of the distribution from the
-    stream state ``s``: (x, new state)."""
-    if dist_code == _NORMAL:
-        return sfc64.standard_normal(s)
-    if dist_code == _UNIFORM:
-        return sfc64.uniform(s, -1.0, 1.0)
-    if dist_code == _LAPLACE:
-        return sfc64.laplace(s, 0.0, 1.0)
-    return sfc64.standard_t(s, nu)
-
-
-@njit(cache=True, inline="always")
-def _abs_draw(s, dist_code, nu):
-    """|x| of the draw :func:`_draw` would make (normals skip the sign)."""
-    if dist_code == _NORMAL:
-        return sfc64.abs_standard_normal(s)
-    x, s = _draw(s, dist_code, nu)
-    return abs(x), s
-
-
 @njit(cache=True)
-def _cos_from_sums(wq, ww, qq):
-    """cos = w.q / sqrt(w.w q.q), 0 when either vector is zero, clipped to
-    [-1, 1] (rounding can pass 1 by an ulp)."""
-    if ww > 0.0 and qq > 0.0:
-        c = wq / math.sqrt(ww * qq)
-        return min(1.0, max(-1.0, c))
-    return 0.0
-
-
-@njit(cache=True)
-def _sign_cos_one(s, d, dist_code, nu):
-    """cos(w, sign w) = sum |w_i| / sqrt(d sum w_i^2) for one trial of iid
-    coordinates: (cos, new state).  For normals use
-    :func:`_sign_cos_one_normal`."""
-    a = 0.0
-    q = 0.0
-    for _ in range(d):
-        x, s = _abs_draw(s, dist_code, nu)
-        a += x
-        q += x * x
-    return _cos_from_sums(a, q, float(d)), s
-
-
-@njit(cache=True)
-def _sign_cos_one_normal(s, d):
-    """:func:`_sign_cos_one` for standard normal coordinates, the same draws.
-
-    A function of its own, so that a run with normals compiles none of the
-    other laws (their draws make the generic function's compilation twice as
-    long), and so that its loop carries no call to log or exp: around calls
-    the compiler keeps the running sums in memory (2.17 against 1.78 ns per
-    normal on one core)."""
-    a = 0.0
-    q = 0.0
-    for _ in range(d):
-        x, s = sfc64.abs_standard_normal(s)
-        a += x
-        q += x * x
-    return _cos_from_sums(a, q, float(d)), s
-
-
-@njit(cache=True)
-def _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2):
-    """cos(w, q(w)) for one trial, w_i = scale_i x draw: (cos, new state).
-    The quantizer's thresholds p1, p2 (already in units of the coordinate
-    sd) scale with scale_i."""
-    wq = 0.0
-    ww = 0.0
-    qq = 0.0
-    for i in range(d):
-        scale = 1.0 if isotropic else scales[i]
-        x, s = _draw(s, dist_code, nu)
-        w = scale * x
-        if q_code == _SIGN:
-            q = sign_scalar(w)
-        elif q_code == _TERNARY:
-            q = ternary_scalar(w, p1 * scale)
-        else:
-            q = kbit_scalar(w, p1 * scale, p2 * scale)
-        wq += w * q
-        ww += w * w
-        qq += q * q
-    return _cos_from_sums(wq, ww, qq), s
-
-
-@njit(cache=True)
-def _pair_cos_one(s, d):
-    """cos(u, v) for two independent standard normal vectors, drawn
-    interleaved u_1, v_1, u_2, v_2, ...: (cos, new state)."""
-    uv = 0.0
-    uu = 0.0
-    vv = 0.0
-    for _ in range(d):
-        u, s = sfc64.standard_normal(s)
-        v, s = sfc64.standard_normal(s)
-        uv += u * v
-        uu += u * u
-        vv += v * v
-    return _cos_from_sums(uv, uu, vv), s
+def _store_state(words, s):
+    """Write the state tuple ``s`` back into a row of 4 uint64 words."""
+    words[0], words[1], words[2], words[3] = s
 
 
 # --------------------------------------------------------------------------
-# Kernels: prange over chunks, chunk c starting from the stream state
-# states[c]
+# Whole-chunk kernels: prange over chunks, chunk c starting from the stream
+# state states[c] and writing trials [c m, (c + 1) m) of out
 # --------------------------------------------------------------------------
 
 @njit(cache=True, parallel=True)
 def _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out):
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
-        start = c * per_chunk
-        stop = min(start + per_chunk, trials)
-        for t in range(start, stop):
-            cos, s = _sign_cos_one(s, d, dist_code, nu)
-            out[t] = cos
+        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
+            a, q, s = sign_sums(s, d, dist_code, nu, 0.0, 0.0)
+            out[t] = cos_from_sums(a, q, float(d))
 
 
 @njit(cache=True, parallel=True)
 def _sign_cos_normal_kernel(states, d, trials, per_chunk, out):
-    # _sign_cos_kernel for normals: see _sign_cos_one_normal for why apart
+    # _sign_cos_kernel for normals: see sign_sums_normal for why apart
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
-        start = c * per_chunk
-        stop = min(start + per_chunk, trials)
-        for t in range(start, stop):
-            cos, s = _sign_cos_one_normal(s, d)
-            out[t] = cos
+        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
+            a, q, s = sign_sums_normal(s, d, 0.0, 0.0)
+            out[t] = cos_from_sums(a, q, float(d))
 
 
 @njit(cache=True, parallel=True)
 def _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out):
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
-        start = c * per_chunk
-        stop = min(start + per_chunk, trials)
-        for t in range(start, stop):
-            cos, s = _quantized_cos_one(s, d, dist_code, nu, scales, isotropic, q_code, p1, p2)
-            out[t] = cos
-
-
-@njit(cache=True)
-def _rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v):
-    """cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) with v = R w
-    (R orthogonal: w.q = v.sign(v), |q| = sqrt(d)): (cos, new state).
-    rot_t = R^T, so row j of rot_t is column j of R and v accumulates column
-    by column; w and v are the chunk's length-d buffers."""
-    for i in range(d):
-        x, s = _draw(s, dist_code, nu)
-        w[i] = (1.0 if isotropic else scales[i]) * x
-    v[:] = 0.0
-    for j in range(d):
-        wj = w[j]
-        for i in range(d):
-            v[i] += rot_t[j, i] * wj
-    a = 0.0
-    sq = 0.0
-    for i in range(d):
-        a += abs(v[i])
-        sq += v[i] * v[i]
-    return _cos_from_sums(a, sq, float(d)), s
+        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
+            wq, ww, qq, s = quantized_sums(s, 0, d, dist_code, nu, scales, isotropic, q_code, p1, p2, 0.0, 0.0, 0.0)
+            out[t] = cos_from_sums(wq, ww, qq)
 
 
 @njit(cache=True, parallel=True)
@@ -234,22 +116,65 @@ def _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales
         s = sfc64.state_tuple(states[c])
         w = np.empty(d)
         v = np.empty(d)
-        start = c * per_chunk
-        stop = min(start + per_chunk, trials)
-        for t in range(start, stop):
-            cos, s = _rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v)
-            out[t] = cos
+        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
+            out[t], s = rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v)
 
 
 @njit(cache=True, parallel=True)
 def _pair_cos_kernel(states, d, trials, per_chunk, out):
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
-        start = c * per_chunk
-        stop = min(start + per_chunk, trials)
-        for t in range(start, stop):
-            cos, s = _pair_cos_one(s, d)
-            out[t] = cos
+        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
+            uv, uu, vv, s = pair_sums(s, d, 0.0, 0.0, 0.0)
+            out[t] = cos_from_sums(uv, uu, vv)
+
+
+# --------------------------------------------------------------------------
+# Segment kernels: chunk c is one trial; coordinates [begin, begin + count)
+# continue the sums[c] and the state states[c] (both updated), and the last
+# segment writes out[c]
+# --------------------------------------------------------------------------
+
+@njit(cache=True, parallel=True)
+def _sign_segment_kernel(states, sums, d, begin, count, dist_code, nu, out):
+    for c in prange(states.shape[0]):
+        a, q, s = sign_sums(sfc64.state_tuple(states[c]), count, dist_code, nu, sums[c, 0], sums[c, 1])
+        _store_state(states[c], s)
+        sums[c, 0], sums[c, 1] = a, q
+        if begin + count == d:
+            out[c] = cos_from_sums(a, q, float(d))
+
+
+@njit(cache=True, parallel=True)
+def _sign_normal_segment_kernel(states, sums, d, begin, count, out):
+    for c in prange(states.shape[0]):
+        a, q, s = sign_sums_normal(sfc64.state_tuple(states[c]), count, sums[c, 0], sums[c, 1])
+        _store_state(states[c], s)
+        sums[c, 0], sums[c, 1] = a, q
+        if begin + count == d:
+            out[c] = cos_from_sums(a, q, float(d))
+
+
+@njit(cache=True, parallel=True)
+def _quantized_segment_kernel(states, sums, d, begin, count, dist_code, nu, scales, isotropic, q_code, p1, p2,
+                              out):
+    for c in prange(states.shape[0]):
+        wq, ww, qq, s = quantized_sums(sfc64.state_tuple(states[c]), begin, begin + count, dist_code, nu, scales,
+                                       isotropic, q_code, p1, p2, sums[c, 0], sums[c, 1], sums[c, 2])
+        _store_state(states[c], s)
+        sums[c, 0], sums[c, 1], sums[c, 2] = wq, ww, qq
+        if begin + count == d:
+            out[c] = cos_from_sums(wq, ww, qq)
+
+
+@njit(cache=True, parallel=True)
+def _pair_segment_kernel(states, sums, d, begin, count, out):
+    for c in prange(states.shape[0]):
+        uv, uu, vv, s = pair_sums(sfc64.state_tuple(states[c]), count, sums[c, 0], sums[c, 1], sums[c, 2])
+        _store_state(states[c], s)
+        sums[c, 0], sums[c, 1], sums[c, 2] = uv, uu, vv
+        if begin + count == d:
+            out[c] = cos_from_sums(uv, uu, vv)
 
 
 # --------------------------------------------------------------------------
@@ -258,16 +183,15 @@ def _pair_cos_kernel(states, d, trials, per_chunk, out):
 
 def _thresholds(quantizer, dist) -> tuple[int, float, float]:
     """Quantizer code and its two parameters in the units of the draws
-    (before the per-coordinate scale)."""
+    (before the per-coordinate scale): the ternary threshold; the k-bit step
+    and top level (in steps)."""
     sd = dist.sd
     if quantizer.kind in ("sign", "xnor"):
-        return _SIGN, 0.0, 0.0
+        return SIGN, 0.0, 0.0
     if quantizer.kind == "ternary":
-        return _TERNARY, quantizer.tau * sd, 0.0
+        return TERNARY, quantizer.tau * sd, 0.0
     if quantizer.kind == "kbit":
-        clip = quantizer.clip * sd
-        step = kbit_step(quantizer.k, clip)
-        return _KBIT, step, clip - step / 2.0
+        return KBIT, kbit_step(quantizer.k, quantizer.clip * sd), kbit_top_level(quantizer.k)
     raise ValueError(f"quantizer: {quantizer.label!r} has no CPU kernel")  # pragma: no cover
 
 
@@ -287,14 +211,46 @@ def _draw_numpy(gen, d, dist):
 
 def _custom_cos(gens, d, trials, per_chunk, dist, quantizer, out):
     """The slow path for a user quantizer: numpy draws from the same
-    streams, the user's function in Python, one trial at a time."""
+    streams, the user's function in Python, one trial at a time (NaN where
+    w or q(w) is zero, as in the kernels)."""
     for c, gen in enumerate(gens):
         for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
             w = _draw_numpy(gen, d, dist)
             q = np.asarray(quantizer.func(w), dtype=np.float64)
             if q.shape != w.shape:
                 raise ValueError(f"quantizer: the custom quantizer returned shape {q.shape} for an input of shape {w.shape}")
-            out[t] = cosine(w, q)
+            out[t] = cosine(w, q) if np.any(w) and np.any(q) else math.nan
+
+
+def _run_whole(kernel, args, states, d, trials, per_chunk, out):
+    """``kernel(states, d, trials, per_chunk, *args, out)`` on batches of
+    chunks, each call a fraction of a second (:mod:`bingeo.sampling.calls`)."""
+    def call(c0, c1):
+        t0, t1 = c0 * per_chunk, min(c1 * per_chunk, trials)
+        kernel(states[c0:c1], d, t1 - t0, per_chunk, *args, out[t0:t1])
+
+    run_chunk_batches(call, n_chunks=states.shape[0], chunk_draws=per_chunk * d)
+
+
+def _run_segmented(kernel, args, states, d, out):
+    """``kernel(states, sums, d, begin, count, *args, out)`` on groups of
+    one-trial chunks, coordinate segment after segment, so that a trial of
+    any length returns to Python every fraction of a second."""
+    group = {}
+
+    def call(t0, t1, begin, count):
+        if begin == 0:  # a new group of trials: fresh running sums
+            group["sums"] = np.zeros((t1 - t0, 3))
+        kernel(states[t0:t1], group["sums"], d, begin, count, *args, out[t0:t1])
+
+    run_segments(call, n_trials=states.shape[0], d=d)
+
+
+def _run(whole_kernel, segment_kernel, args, states, d, trials, per_chunk, out):
+    if per_chunk == 1 and segment_kernel is not None:
+        _run_segmented(segment_kernel, args, states, d, out)
+    else:
+        _run_whole(whole_kernel, args, states, d, trials, per_chunk, out)
 
 
 def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarray:
@@ -304,7 +260,7 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     ``dist`` and ``quantizer`` are specs from :mod:`bingeo.sampling.specs`
     and ``d``, ``trials`` validated integers (see
     :func:`bingeo.sample_cos`, which checks them).  Returns float64, shape
-    (trials,).
+    (trials,); NaN for a trial whose q(w) is zero.
 
     Examples
     --------
@@ -320,21 +276,23 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     dist_code = _DIST_CODES[dist.kind]
     nu = float(getattr(dist, "nu", 0.0))
     isotropic = dist.kind != "aniso"
-    scales = np.ones(1) if isotropic else np.ascontiguousarray(dist.scales_for(d), dtype=np.float64)
+    scales = np.ones(1) if isotropic else unit_scales(dist, d)
     if quantizer.kind == "custom":
         _custom_cos(chunk_generators(seed, n_chunks), d, trials, per_chunk, dist, quantizer, out)
         return out
     states = chunk_sfc64_states(seed, n_chunks)
     if quantizer.kind == "rotated-sign":
         rot_t = np.ascontiguousarray(haar_rotation(d, seed).T)
-        _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out)
-    elif quantizer.kind in ("sign", "xnor") and isotropic and dist_code == _NORMAL:
-        _sign_cos_normal_kernel(states, d, trials, per_chunk, out)
+        _run_whole(_rotated_sign_cos_kernel, (dist_code, nu, scales, isotropic, rot_t), states, d, trials,
+                   per_chunk, out)
+    elif quantizer.kind in ("sign", "xnor") and isotropic and dist_code == NORMAL:
+        _run(_sign_cos_normal_kernel, _sign_normal_segment_kernel, (), states, d, trials, per_chunk, out)
     elif quantizer.kind in ("sign", "xnor") and isotropic:
-        _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out)
+        _run(_sign_cos_kernel, _sign_segment_kernel, (dist_code, nu), states, d, trials, per_chunk, out)
     else:
         q_code, p1, p2 = _thresholds(quantizer, dist)
-        _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out)
+        _run(_quantized_cos_kernel, _quantized_segment_kernel,
+             (dist_code, nu, scales, isotropic, q_code, p1, p2), states, d, trials, per_chunk, out)
     return out
 
 
@@ -352,5 +310,5 @@ def sample_pair_cos_cpu(d: int, trials: int, *, seed=0) -> np.ndarray:
     out = np.empty(trials, dtype=np.float64)
     if trials:
         states = chunk_sfc64_states(seed, chunk_count(trials, per_chunk))
-        _pair_cos_kernel(states, d, trials, per_chunk, out)
+        _run(_pair_cos_kernel, _pair_segment_kernel, (), states, d, trials, per_chunk, out)
     return out

@@ -9,7 +9,9 @@ GPU; under the CUDA simulator they keep the states typed uint64 between the
 
 Design
 ------
-One block per trial (grid-stride over trials when trials exceed the grid),
+One block per trial (grid-stride over trials when trials exceed the grid;
+launches of about ``LAUNCH_WORK`` draws each, so the host, and Ctrl-C, get
+control between them),
 ``threads_per_block`` threads per block (a power of two, at most 256).  A
 trial's d coordinates are drawn by its ``LANES`` = 256 xoroshiro128+ streams
 exactly as :mod:`bingeo.sampling.xoroshiro_layout` lays them out; thread
@@ -53,6 +55,22 @@ grid-stride loop."""
 ROTATED_MAX_BLOCKS = 1024
 """Largest grid for ``rotated-sign`` (each block holds a length-d buffer)."""
 
+LAUNCH_WORK = 1 << 34
+"""Draws (d per trial; d^2 multiply-adds for ``rotated-sign``) per kernel
+launch, about a tenth of a second on a large GPU: a run is launched in
+batches of trials, and the host waits for each, so Ctrl-C is answered
+between launches.  The batches change no number (a trial's streams depend
+on its index only)."""
+
+
+def _launch_in_batches(launch, trials: int, work_per_trial: int) -> None:
+    """``launch(first, stop)`` on successive ranges of trials, each about
+    ``LAUNCH_WORK`` of work, waiting for each to finish."""
+    batch = max(1, LAUNCH_WORK // max(1, work_per_trial))
+    for first in range(0, trials, batch):
+        launch(first, min(first + batch, trials))
+        cuda.synchronize()
+
 
 # --------------------------------------------------------------------------
 # Device helpers
@@ -77,13 +95,13 @@ def _block_sum3(a, b, c, tid, nthreads):
 # --------------------------------------------------------------------------
 
 @cuda.jit
-def _sample_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, aniso, quant_code, p1, p2, out):
+def _sample_cos_cuda_kernel(key, d, first, stop, dist_code, nu, scales, aniso, quant_code, p1, p2, out):
     sh_wq = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_ww = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_qq = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     tid = cuda.threadIdx.x
     nthreads = cuda.blockDim.x
-    for t in range(cuda.blockIdx.x, trials, cuda.gridDim.x):
+    for t in range(first + cuda.blockIdx.x, stop, cuda.gridDim.x):
         wq = 0.0
         ww = 0.0
         qq = 0.0
@@ -120,14 +138,15 @@ def _sample_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, aniso, quant_
 
 
 @cuda.jit
-def _sample_rotated_sign_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, aniso, rotation, buffers, out):
+def _sample_rotated_sign_cos_cuda_kernel(key, d, first, stop, dist_code, nu, scales, aniso, rotation, buffers,
+                                         out):
     sh_abs = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_vv = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_unused = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     tid = cuda.threadIdx.x
     nthreads = cuda.blockDim.x
     w = buffers[cuda.blockIdx.x]
-    for t in range(cuda.blockIdx.x, trials, cuda.gridDim.x):
+    for t in range(first + cuda.blockIdx.x, stop, cuda.gridDim.x):
         for lane in range(tid, min(LANES, (d + 1) // 2), nthreads):
             s0, s1 = stream_state(key, t * LANES + lane)
             s0, s1 = uint64(s0), uint64(s1)
@@ -160,13 +179,13 @@ def _sample_rotated_sign_cos_cuda_kernel(key, d, trials, dist_code, nu, scales, 
 
 
 @cuda.jit
-def _sample_pair_cos_cuda_kernel(key, d, trials, out):
+def _sample_pair_cos_cuda_kernel(key, d, first, stop, out):
     sh_uv = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_uu = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_vv = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     tid = cuda.threadIdx.x
     nthreads = cuda.blockDim.x
-    for t in range(cuda.blockIdx.x, trials, cuda.gridDim.x):
+    for t in range(first + cuda.blockIdx.x, stop, cuda.gridDim.x):
         uv = 0.0
         uu = 0.0
         vv = 0.0
@@ -243,20 +262,20 @@ def _run_cos(params: SamplerParams, threads_per_block, blocks) -> np.ndarray:
         return np.empty(0)
     out = cuda.device_array(params.trials, dtype=np.float64)
     scales = cuda.to_device(params.scales)
+    d = params.d
     if params.rotation is not None:
-        nblocks, tpb = _launch_shape(params.trials, params.d, threads_per_block, blocks,
-                                     ROTATED_MAX_BLOCKS)
+        nblocks, tpb = _launch_shape(params.trials, d, threads_per_block, blocks, ROTATED_MAX_BLOCKS)
         rotation = cuda.to_device(params.rotation)
-        buffers = cuda.device_array((nblocks, params.d), dtype=np.float64)
-        _sample_rotated_sign_cos_cuda_kernel[nblocks, tpb](
-            params.key, params.d, params.trials, params.dist_code, params.nu, scales,
-            params.aniso, rotation, buffers, out)
+        buffers = cuda.device_array((nblocks, d), dtype=np.float64)
+        kernel = _sample_rotated_sign_cos_cuda_kernel[nblocks, tpb]
+        _launch_in_batches(lambda first, stop: kernel(params.key, d, first, stop, params.dist_code, params.nu, scales,
+                                                      params.aniso, rotation, buffers, out), params.trials, d * d)
     else:
-        nblocks, tpb = _launch_shape(params.trials, params.d, threads_per_block, blocks,
-                                     DEFAULT_MAX_BLOCKS)
-        _sample_cos_cuda_kernel[nblocks, tpb](
-            params.key, params.d, params.trials, params.dist_code, params.nu, scales,
-            params.aniso, params.quant_code, params.p1, params.p2, out)
+        nblocks, tpb = _launch_shape(params.trials, d, threads_per_block, blocks, DEFAULT_MAX_BLOCKS)
+        kernel = _sample_cos_cuda_kernel[nblocks, tpb]
+        _launch_in_batches(lambda first, stop: kernel(params.key, d, first, stop, params.dist_code, params.nu, scales,
+                                                      params.aniso, params.quant_code, params.p1, params.p2, out),
+                           params.trials, d)
     return out.copy_to_host()
 
 
@@ -265,7 +284,7 @@ def sample_cos_cuda(d, trials, *, dist="normal", quantizer="sign", seed=0,
     """cos(w, q(w)) for ``trials`` random w in R^d, drawn on the GPU.
 
     ``cos = sum_i w_i q(w_i) / sqrt(sum_i w_i^2 sum_i q(w_i)^2)``
-    (dimensionless; 0 when q(w) = 0), from the xoroshiro128+ streams of
+    (dimensionless; NaN when q(w) = 0), from the xoroshiro128+ streams of
     :mod:`bingeo.sampling.xoroshiro_layout`; equal, up to the order of the
     final sums, to :func:`bingeo.sampling.xoroshiro_cpu.sample_cos_xoroshiro`.
 
@@ -322,5 +341,6 @@ def sample_pair_cos_cuda(d, trials, *, seed=0, threads_per_block=None, blocks=No
         return np.empty(0)
     nblocks, tpb = _launch_shape(params.trials, params.d, threads_per_block, blocks, DEFAULT_MAX_BLOCKS)
     out = cuda.device_array(params.trials, dtype=np.float64)
-    _sample_pair_cos_cuda_kernel[nblocks, tpb](params.key, params.d, params.trials, out)
+    kernel = _sample_pair_cos_cuda_kernel[nblocks, tpb]
+    _launch_in_batches(lambda first, stop: kernel(params.key, params.d, first, stop, out), params.trials, 2 * params.d)
     return out.copy_to_host()

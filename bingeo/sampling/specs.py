@@ -53,6 +53,7 @@ __all__ = [
     "DIST_CHOICES",
     "QUANTIZER_CHOICES",
     "ROTATED_SIGN_MAX_D",
+    "unit_scales",
 ]
 
 DIST_CHOICES = "'normal', 'uniform', 'laplace', 't:NU' (NU > 0), 'aniso:R' (R > 0), an array of per-coordinate scales, or a dist spec object"
@@ -241,6 +242,20 @@ class AnisotropicNormal:
 
 
 DistSpec = Union[Normal, Uniform, Laplace, StudentT, AnisotropicNormal]
+
+
+def unit_scales(dist, d: int) -> np.ndarray:
+    """The per-coordinate scales of ``dist`` at d divided by the largest.
+
+    The samplers draw with these, so that the sums w.w and w.q cannot
+    overflow however large the scales are (``aniso:1e300``); the cosine does
+    not change when w is scaled.
+
+    >>> unit_scales(AnisotropicNormal(ratio=1e300), 3)[[0, 2]].tolist()
+    [1e-300, 1.0]
+    """
+    scales = np.asarray(dist.scales_for(d), dtype=np.float64)
+    return np.ascontiguousarray(scales / scales.max())
 
 
 # --------------------------------------------------------------------------

@@ -8,7 +8,8 @@ backend is checked without a GPU, and it runs anywhere numba runs (it never
 imports ``numba.cuda``).
 
 The kernels use ``prange`` over trials; each trial sums its lanes in lane
-order, so the numbers do not depend on the number of threads.
+order, so the numbers do not depend on the number of threads.  A trial whose
+q(w) is zero gets NaN (its angle is undefined), as on the other backends.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ import math
 import numpy as np
 from numba import njit
 
-from bingeo.quantize_jit import kbit_scalar, sign_scalar, ternary_scalar
+from bingeo.quantize_jit import kbit_level, sign_scalar, ternary_scalar
 from bingeo.sampling.xoroshiro import (
     laplace_from_uniform,
     normal_from_uniforms,
@@ -139,8 +139,9 @@ def quantize_scalar(w, quant_code, p1, p2, scale):
 
     ``QUANT_SIGN``: sign(w).  ``QUANT_TERNARY``: sign(w) if |w| > p1 * scale
     else 0 (p1 = tau sd).  ``QUANT_KBIT``: the k-bit mid-rise quantizer with
-    step p1 * scale, clipped to +-p2 * scale (p1 = 2c / 2^k, p2 = c - p1/2,
-    c = clip sd).
+    step p1 * scale, in units of p1 (``kbit_level``: a cosine does not change
+    when q is scaled, and these levels neither overflow nor underflow when
+    squared), times ``scale``; p2 is the top level (2^k - 1) / 2 in steps.
 
     Examples
     --------
@@ -148,32 +149,33 @@ def quantize_scalar(w, quant_code, p1, p2, scale):
     1.0
     >>> quantize_scalar(0.5, QUANT_TERNARY, 0.5, 0.0, 1.0)
     0.0
-    >>> quantize_scalar(0.3, QUANT_KBIT, 0.5, 0.75, 1.0)
-    0.25
+    >>> quantize_scalar(0.3, QUANT_KBIT, 0.5, 1.5, 1.0)
+    0.5
     """
     if quant_code == QUANT_TERNARY:
         return ternary_scalar(w, p1 * scale)
     if quant_code == QUANT_KBIT:
-        return kbit_scalar(w, p1 * scale, p2 * scale)
+        return scale * kbit_level(w, p1 * scale, p2)
     return sign_scalar(w)
 
 
 @njit(cache=True)
 def cos_from_sums(dot, norm2_a, norm2_b):
     """``dot / sqrt(norm2_a * norm2_b)`` clipped to [-1, 1] (rounding can
-    pass 1 by an ulp); 0 when a norm is zero, as the CPU backend does.
+    pass 1 by an ulp); NaN when a norm is zero, where the angle is undefined,
+    as the CPU backend gives.
 
     Examples
     --------
     >>> cos_from_sums(3.0, 9.0, 1.0)
     1.0
     >>> cos_from_sums(0.0, 1.0, 0.0)
-    0.0
+    nan
     """
     if norm2_a > 0.0 and norm2_b > 0.0:
         c = dot / math.sqrt(norm2_a * norm2_b)
         return min(1.0, max(-1.0, c))
-    return 0.0
+    return math.nan
 
 
 @njit(cache=True)

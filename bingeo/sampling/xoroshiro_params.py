@@ -25,7 +25,7 @@ from bingeo.sampling.xoroshiro_layout import (
     stream_key,
 )
 from bingeo.quantize import haar_rotation
-from bingeo.quantize_jit import kbit_step
+from bingeo.quantize_jit import kbit_step, kbit_top_level
 
 __all__ = ["SamplerParams", "sampler_params"]
 
@@ -68,8 +68,7 @@ def _dist_params(dist, d: int):
     if isinstance(dist, specs.StudentT):
         return DIST_T, float(dist.nu), one, False, dist.sd
     if isinstance(dist, specs.AnisotropicNormal):
-        scales = np.ascontiguousarray(dist.scales_for(d), dtype=np.float64)
-        return DIST_NORMAL, 0.0, scales, True, 1.0
+        return DIST_NORMAL, 0.0, specs.unit_scales(dist, d), True, 1.0
     raise ValueError(f"dist: the xoroshiro samplers do not support {dist!r}; accepted: {specs.DIST_CHOICES}")
 
 
@@ -108,9 +107,7 @@ def sampler_params(d, trials, *, dist="normal", quantizer="sign", seed=0) -> Sam
         if isinstance(quantizer, specs.Ternary):
             quant_code, p1 = QUANT_TERNARY, quantizer.tau * sd
         else:
-            clip = quantizer.clip * sd
-            step = kbit_step(quantizer.k, clip)
-            quant_code, p1, p2 = QUANT_KBIT, step, clip - step / 2.0
+            quant_code, p1, p2 = QUANT_KBIT, kbit_step(quantizer.k, quantizer.clip * sd), kbit_top_level(quantizer.k)
     elif isinstance(quantizer, specs.RotatedSign):
         if d > specs.ROTATED_SIGN_MAX_D:
             raise ValueError(f"d: rotated-sign holds a d x d rotation, so d must be <= "

@@ -50,8 +50,8 @@ def kbit_quantize(x, k, clip=1.0):
     out = np.empty_like(x)
     n = 2 ** int(k)
     for i, v in np.ndenumerate(x):
-        s = 2.0 * clip[i] / n
-        levels = [(2 * j + 1 - n) * s / 2.0 for j in range(n)]
+        s = clip[i] / (n // 2)  # 2 clip / n, without overflowing 2 clip
+        levels = [(2 * j + 1 - n) * (s / 2.0) for j in range(n)]
         if math.isnan(v):
             out[i] = math.nan
             continue
@@ -121,7 +121,7 @@ def haar_rotation(d, seed):
 
 def sample_cos(d, trials, *, quantizer="sign", dist="normal", seed=0):
     """cos(w, q(w)) trial by trial, each w drawn whole from its chunk's
-    Generator."""
+    Generator; NaN where q(w) = 0."""
     dist = parse_dist(dist)
     quantizer = parse_quantizer(quantizer)
     per_chunk = chunk_trials(d)
@@ -130,7 +130,9 @@ def sample_cos(d, trials, *, quantizer="sign", dist="normal", seed=0):
     out = np.empty(trials)
     for t in range(trials):
         w = _draw(gens[t // per_chunk], d, dist)
-        out[t] = cosine(w, _quantize(w, quantizer, dist, rotation))[0]
+        q = _quantize(w, quantizer, dist, rotation)
+        # the angle to a zero vector is undefined: NaN, as the samplers give
+        out[t] = cosine(w, q)[0] if np.any(w) and np.any(q) else math.nan
     return out
 
 

@@ -58,12 +58,13 @@ def _signatures():
     from numba import types as nt
 
     vec, mat = nt.float64[::1], nt.float64[:, ::1]
-    return {
-        "_sample_cos_cuda_kernel": (nt.uint64, nt.int64, nt.int64, nt.int64, nt.float64, vec, nt.boolean,
-                                    nt.int64, nt.float64, nt.float64, vec),
-        "_sample_rotated_sign_cos_cuda_kernel": (nt.uint64, nt.int64, nt.int64, nt.int64, nt.float64, vec,
+    i64 = nt.int64
+    return {  # key, d, first, stop, ...
+        "_sample_cos_cuda_kernel": (nt.uint64, i64, i64, i64, i64, nt.float64, vec, nt.boolean,
+                                    i64, nt.float64, nt.float64, vec),
+        "_sample_rotated_sign_cos_cuda_kernel": (nt.uint64, i64, i64, i64, i64, nt.float64, vec,
                                                  nt.boolean, mat, mat, vec),
-        "_sample_pair_cos_cuda_kernel": (nt.uint64, nt.int64, nt.int64, vec),
+        "_sample_pair_cos_cuda_kernel": (nt.uint64, i64, i64, i64, vec),
     }
 
 

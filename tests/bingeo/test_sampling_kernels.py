@@ -110,15 +110,91 @@ def test_custom_quantizer_runs_on_the_same_streams(small_chunks):
     _assert_close(custom, fast_sign, 6)
 
 
-def test_custom_quantizer_giving_zero_has_cosine_zero():
-    assert np.all(sample_cos(4, 3, quantizer=np.zeros_like) == 0.0)
+def test_custom_quantizer_giving_zero_has_an_undefined_cosine():
+    assert np.all(np.isnan(sample_cos(4, 3, quantizer=np.zeros_like)))
 
 
-def test_ternary_all_zero_output_has_cosine_zero(small_chunks):
-    # with a huge threshold every coordinate is zeroed: q(w) = 0, cos := 0
+def test_ternary_all_zero_output_has_an_undefined_cosine(small_chunks):
+    # with a huge threshold every coordinate is zeroed: q(w) = 0, the angle
+    # is undefined and the cosine NaN (0 would read as 90 degrees)
     c = sample_cos(3, 10, quantizer="ternary:1e6", seed=0)
-    assert np.all(c == 0.0)
+    assert np.all(np.isnan(c))
     np.testing.assert_array_equal(c, naive.sample_cos(3, 10, quantizer="ternary:1e6", seed=0))
+    # ternary:6 at d = 10 zeroes almost every trial: those are NaN, the rest finite
+    c = sample_cos(10, 2000, quantizer="ternary:6", seed=1)
+    assert np.isnan(c).sum() >= 1990 and np.all(np.isfinite(c) == (c == c))
+
+
+@pytest.mark.parametrize("quantizer", ["kbit:2:1e308", "kbit:2:1e300", "kbit:2:1e200", "kbit:16:1e308",
+                                       "kbit:3:1e-300"])
+@pytest.mark.parametrize("dist", ["normal", "laplace", "t:2.0001"])
+def test_extreme_kbit_clips_do_not_overflow(small_chunks, quantizer, dist):
+    # q = s (floor(x/s) + 1/2) squares to inf (clip 1e200 and up) or to 0
+    # (clip 1e-300); the exact reference scales each vector first
+    fast = sample_cos(6, 9, quantizer=quantizer, dist=dist, seed=3)
+    assert np.all(np.isfinite(fast)) and np.all(fast > 0)
+    if dist != "t:2.0001":  # there clip * sd overflows: the reference's levels are inf
+        _assert_close(fast, naive.sample_cos(6, 9, quantizer=quantizer, dist=dist, seed=3), 6)
+    if "e-300" not in quantizer:
+        # a clip far above every |x| puts all of them in the two middle
+        # levels: +-s/2, the sign
+        _assert_close(fast, sample_cos(6, 9, quantizer="sign", dist=dist, seed=3), 6)
+
+
+@pytest.mark.parametrize("quantizer", ["sign", "ternary:0.5", "kbit:3", "rotated-sign"])
+@pytest.mark.parametrize("ratio", [1e300, 1e-300, 1e150])
+def test_huge_anisotropy_does_not_overflow(small_chunks, quantizer, ratio):
+    fast = sample_cos(5, 8, quantizer=quantizer, dist=f"aniso:{ratio:g}", seed=2)
+    slow = naive.sample_cos(5, 8, quantizer=quantizer, dist=f"aniso:{ratio:g}", seed=2)
+    assert np.all(np.isfinite(fast))
+    _assert_close(fast, slow, 5)
+
+
+def test_too_large_a_dimension_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match=r"^d: .*<= 2\^62.*9223372036854775808"):
+        sample_cos(2**63, 1)
+    with pytest.raises(ValueError, match=r"^d: .*<= 2\^62"):
+        sample_pair_cos(2**62 + 1, 0)
+
+
+@pytest.fixture
+def tiny_calls(monkeypatch):
+    """Kernel calls of at most 7 draws: every run is cut into many calls,
+    long trials into many segments."""
+    from bingeo.sampling import calls
+
+    monkeypatch.setattr(calls, "MAX_CALL_DRAWS", 7)
+
+
+@pytest.mark.parametrize("dist, quantizer", [("normal", "sign"), ("laplace", "sign"), ("t:3", "ternary:0.3"),
+                                             ("aniso:9", "kbit:2"), ("uniform", "rotated-sign")])
+@pytest.mark.parametrize("d", [3, 40])
+def test_cutting_a_run_into_calls_changes_no_bit(monkeypatch, dist, quantizer, d):
+    # CHUNK_DRAWS 24: d = 3 takes 8 trials per chunk (batches of chunks),
+    # d = 40 one trial per chunk (segments of a trial)
+    from bingeo.sampling import calls
+
+    monkeypatch.setattr(cpu, "CHUNK_DRAWS", 24)
+    whole = sample_cos(d, 19, quantizer=quantizer, dist=dist, seed=8)
+    pair_whole = sample_pair_cos(d, 19, seed=8)
+    monkeypatch.setattr(calls, "MAX_CALL_DRAWS", 7)
+    np.testing.assert_array_equal(sample_cos(d, 19, quantizer=quantizer, dist=dist, seed=8), whole)
+    np.testing.assert_array_equal(sample_pair_cos(d, 19, seed=8), pair_whole)
+
+
+def test_a_long_trial_returns_to_python_between_segments(monkeypatch):
+    # one trial of 10^6 coordinates in calls of at most 2^16 draws: at least
+    # 16 calls, each a return to Python (where Ctrl-C is answered)
+    from bingeo.sampling import calls
+
+    seen = []
+    real = calls._timed
+    monkeypatch.setattr(calls, "_timed", lambda budget, draws, call, *a: (seen.append(draws), real(budget, draws, call, *a)))
+    monkeypatch.setattr(calls, "MAX_CALL_DRAWS", 1 << 16)
+    c = sample_cos(10**6, 1, seed=0)
+    assert len(seen) >= 16 and max(seen) <= 1 << 16 and sum(seen) == 10**6
+    monkeypatch.setattr(calls, "MAX_CALL_DRAWS", None)
+    np.testing.assert_array_equal(c, sample_cos(10**6, 1, seed=0))
 
 
 @pytest.mark.parametrize("d", [1, 4, 333])

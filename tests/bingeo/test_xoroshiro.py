@@ -208,16 +208,17 @@ def _quantize_reference(w, code, p1, p2, scale):
         return float(quantize.sign(w))
     if code == layout.QUANT_TERNARY:
         return float(quantize.ternarize(w, p1 * scale))
-    clip = (p2 + p1 / 2) * scale  # p2 = clip - step/2, p1 = step
-    return float(quantize.kbit_quantize(w, 2, clip=clip))
+    # p1 = step, p2 = the top level in steps; q is in steps, times scale
+    step = p1 * scale
+    return scale * float(quantize.kbit_quantize(w, 2, clip=(p2 + 0.5) * step)) / step
 
 
 @pytest.mark.parametrize("w", [0.0, -0.0, 0.5, -0.5, 0.25, -0.25, 0.75, -0.75, 1e-300, -1e-300, 3.0, -3.0])
 @pytest.mark.parametrize("code", [layout.QUANT_SIGN, layout.QUANT_TERNARY, layout.QUANT_KBIT])
 def test_quantize_scalar_edge_rows(w, code):
     # ternary threshold 0.5 (ties at +-0.5 give 0); 2-bit step 0.5 on [-1, 1]
-    # (ties at the level boundaries 0, +-0.5)
-    p1, p2 = (0.5, 0.0) if code == layout.QUANT_TERNARY else (0.5, 0.75)
+    # (ties at the level boundaries 0, +-0.5), top level 1.5 steps
+    p1, p2 = (0.5, 0.0) if code == layout.QUANT_TERNARY else (0.5, 1.5)
     assert layout.quantize_scalar(w, code, p1, p2, 1.0) == _quantize_reference(w, code, p1, p2, 1.0)
 
 
@@ -226,14 +227,14 @@ def test_quantize_scalar_edge_rows(w, code):
        code=st.sampled_from([layout.QUANT_SIGN, layout.QUANT_TERNARY, layout.QUANT_KBIT]))
 def test_quantize_scalar_matches_numpy_quantizers(w, scale, code):
     # power-of-two scales: both sides compute the same step and threshold exactly
-    p1, p2 = (0.7, 0.0) if code == layout.QUANT_TERNARY else (0.5, 0.75)
+    p1, p2 = (0.7, 0.0) if code == layout.QUANT_TERNARY else (0.5, 1.5)
     got = layout.quantize_scalar(w, code, p1, p2, scale)
     assert got == _quantize_reference(w, code, p1, p2, scale)
 
 
 def test_cos_from_sums_edges():
-    assert layout.cos_from_sums(0.0, 0.0, 5.0) == 0.0
-    assert layout.cos_from_sums(1.0, 4.0, 0.0) == 0.0
+    assert math.isnan(layout.cos_from_sums(0.0, 0.0, 5.0))  # a zero vector: undefined
+    assert math.isnan(layout.cos_from_sums(1.0, 4.0, 0.0))
     assert layout.cos_from_sums(2.0 + 1e-15, 2.0, 2.0) == 1.0  # rounding past 1 is clipped
     assert layout.cos_from_sums(-3.0, 9.0, 1.0) == -1.0
     assert layout.cos_from_sums(1.0, 4.0, 1.0) == 0.5

@@ -70,9 +70,21 @@ def test_one_coordinate_gives_cosine_one():
     np.testing.assert_allclose(np.abs(twin.sample_pair_cos_xoroshiro(1, 4, seed=0)), 1.0, rtol=sum_rtol(1), atol=0)
 
 
-def test_ternary_all_zero_gives_zero_cosine():
-    # threshold far above every draw (|z| <= 8.57): q(w) = 0, cos defined as 0
-    assert twin.sample_cos_xoroshiro(5, 3, quantizer="ternary:9", seed=1).tolist() == [0.0] * 3
+def test_ternary_all_zero_gives_an_undefined_cosine():
+    # threshold far above every draw (|z| <= 8.57): q(w) = 0, the angle is undefined
+    assert np.isnan(twin.sample_cos_xoroshiro(5, 3, quantizer="ternary:9", seed=1)).all()
+
+
+@pytest.mark.parametrize("dist, quantizer", [("aniso:1e300", "sign"), ("aniso:1e300", "kbit:3"),
+                                             ("normal", "kbit:2:1e308"), ("laplace", "kbit:2:1e-300")])
+def test_extreme_scales_and_clips_do_not_overflow(dist, quantizer):
+    got = twin.sample_cos_xoroshiro(9, 3, dist=dist, quantizer=quantizer, seed=4)
+    assert np.isfinite(got).all()
+    # the reference scales each vector by its largest entry first
+    w = [ref.trial_vector(ref.key_of(4), t, 9, ref.specs.parse_dist(dist)) for t in range(3)]
+    q = [ref.quantized(v, ref.specs.parse_dist(dist), ref.specs.parse_quantizer(quantizer), None) for v in w]
+    want = [ref.cosine(v / abs(v).max(), u / abs(u).max()) for v, u in zip(w, q)]
+    np.testing.assert_allclose(got, want, rtol=sum_rtol(9), atol=0)
 
 
 def test_anisotropic_scales_array():

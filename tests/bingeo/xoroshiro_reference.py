@@ -102,8 +102,8 @@ def quantized(w: np.ndarray, dist, quantizer, rotation) -> np.ndarray:
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
     na, nb = float(a @ a), float(b @ b)
-    if na == 0 or nb == 0:
-        return 0.0
+    if na == 0 or nb == 0:  # the angle to a zero vector is undefined
+        return math.nan
     return min(1.0, max(-1.0, float(a @ b) / math.sqrt(na * nb)))
 
 

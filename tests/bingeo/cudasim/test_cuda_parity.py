@@ -31,6 +31,26 @@ def test_cuda_backend_matches_twin(dist, quantizer):
     np.testing.assert_allclose(got, want, rtol=PARITY_RTOL, atol=0)
 
 
+@pytest.mark.parametrize("dist, quantizer", [("aniso:1e300", "kbit:3"), ("normal", "kbit:2:1e308"),
+                                             ("normal", "ternary:9")])
+def test_extreme_cases_match_twin(dist, quantizer):
+    # huge scales and clips stay finite; q(w) = 0 (ternary:9) gives NaN on both
+    got = sampling.sample_cos(9, 3, dist=dist, quantizer=quantizer, seed=4, backend="cuda")
+    want = twin.sample_cos_xoroshiro(9, 3, dist=dist, quantizer=quantizer, seed=4)
+    assert np.isfinite(got).all() == (quantizer != "ternary:9")
+    np.testing.assert_allclose(got, want, rtol=PARITY_RTOL, atol=0)
+
+
+def test_launching_in_batches_changes_no_draw(monkeypatch):
+    # 70 draws per launch: 9 trials of d = 20 take 3 to 9 launches
+    monkeypatch.setattr(gpu, "LAUNCH_WORK", 70)
+    for quantizer in ("kbit:2", "rotated-sign"):
+        np.testing.assert_allclose(gpu.sample_cos_cuda(20, 9, quantizer=quantizer, seed=2),
+                                   twin.sample_cos_xoroshiro(20, 9, quantizer=quantizer, seed=2), rtol=PARITY_RTOL, atol=0)
+    np.testing.assert_allclose(gpu.sample_pair_cos_cuda(20, 9, seed=1), twin.sample_pair_cos_xoroshiro(20, 9, seed=1),
+                               rtol=PARITY_RTOL, atol=PARITY_RTOL)
+
+
 def test_cuda_pair_matches_twin():
     got = sampling.sample_pair_cos(37, 3, seed=12, backend="cuda")
     want = twin.sample_pair_cos_xoroshiro(37, 3, seed=12)
