@@ -370,3 +370,12 @@ class Network:
         labels = [np.argmax(self.forward(x[s:s + batch_size], **switches), axis=1)
                   for s in range(0, len(x), batch_size)]
         return np.concatenate(labels).astype(np.int64)
+
+    def export_packed(self):
+        """This network for bit-packed inference: a
+        :class:`bingeo.bnn.packed.PackedNetwork` whose scores equal
+        ``forward(x)`` in evaluation mode bit for bit (see
+        :func:`bingeo.bnn.packed.export_packed` for what is supported)."""
+        from .packed import export_packed  # noqa: PLC0415 - the packed package imports the layers, not this class
+
+        return export_packed(self)

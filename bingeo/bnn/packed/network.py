@@ -1,0 +1,245 @@
+"""The exported network: a float first layer, then bit-packed layers.
+
+``PackedNetwork.forward(x)`` computes, for a batch of images,
+
+1. the first layer exactly as the float engine does (the same primitives
+   on the same effective weights: binary, rotated or continuous as
+   trained), its pools, its batch norm, and then the signs, packed; or, for
+   +-1 filters on images whose sums are exact in float32 (:mod:`.first`),
+   the same bits in one fused pass;
+2. every later hidden layer as XNOR-popcount sums (:mod:`.conv`,
+   :mod:`.dense`), max pooling on the integer sums and one integer
+   threshold per unit (:mod:`.thresholds`), packed again;
+3. the output layer's integer sums, converted to float32 (exact) and put
+   through the engine's own float32 batch norm.
+
+Each step gives bit for bit what the float engine's evaluation mode gives
+(the sums are exact integers there too), so the scores equal
+``Network.forward(x)`` and the predictions ``Network.predict(x)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from .. import primitives as P
+from ..config import ModelConfig
+from .bits import pack_signs, pack_signs_channels_last
+from .conv import binary_conv3x3_signs
+from .dense import binary_dense_signs, binary_dense_sums
+from .first import exact_conv3x3_signs, sums_are_exact
+
+__all__ = ["PackedNetwork", "FloatLayer", "BinaryLayer", "one_blas_thread"]
+
+_BLAS = []
+
+
+def one_blas_thread():
+    """A context with BLAS on one thread: the packed kernels' numba threads
+    come right after the first layer's product, and OpenBLAS workers that
+    busy-wait beside them starve them (see :mod:`bingeo.bnn.layers.conv2d`);
+    one BLAS thread gives the same bits (BLAS never splits one dot product).
+    """
+    if not _BLAS:                  # the controller scans the loaded libraries once
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
+@dataclass(frozen=True)
+class FloatLayer:
+    """The first layer, computed in float32 on the image as the engine does.
+
+    Attributes
+    ----------
+    name, kind : str
+        ``conv1`` / ``"conv"``, or a dense first layer.
+    weights : ndarray, float32
+        the effective weights the engine uses, (F, C, 3, 3) or (K, M).
+    pools : int
+    running_mean, running_var, beta : ndarray, float32, (units,)
+    sign_filters : ndarray, float32, (3, 3, C, F), or None
+        the +-1 filters laid out for :func:`.first.exact_conv3x3_signs`
+        (a hidden conv layer with binary weights only).
+    thresholds : ndarray, float32, (F,), or None
+        batch norm and sign folded (:func:`.thresholds.float_sign_thresholds`),
+        with ``sign_filters``.
+    """
+
+    name: str
+    kind: str
+    weights: np.ndarray
+    pools: int
+    running_mean: np.ndarray
+    running_var: np.ndarray
+    beta: np.ndarray
+    sign_filters: np.ndarray | None = None
+    thresholds: np.ndarray | None = None
+
+    @property
+    def fan_in(self) -> int:
+        """Inputs per unit: C*9 for conv, K for dense."""
+        return self.weights[0].size if self.kind == "conv" else self.weights.shape[0]
+
+
+@dataclass(frozen=True)
+class BinaryLayer:
+    """A later layer on packed +-1 activations.
+
+    Attributes
+    ----------
+    name, kind : str
+    words : ndarray, uint64
+        packed weights: (3, 3, C', F) for conv, (K', M) for dense (:mod:`.bits`).
+    fan_in : int
+        true inputs per unit (C*9 for conv, K for dense).
+    pools : int
+    thresholds : ndarray, int32, (units,), or None
+        the folded batch norm and sign (hidden layers); None for the output.
+    running_mean, running_var, beta : ndarray, float32, (units,)
+        the batch norm the output layer applies to its sums (kept for every
+        layer, so the file holds the network whole).
+    """
+
+    name: str
+    kind: str
+    words: np.ndarray
+    fan_in: int
+    pools: int
+    thresholds: np.ndarray | None
+    running_mean: np.ndarray
+    running_var: np.ndarray
+    beta: np.ndarray
+
+    @property
+    def channels(self) -> int:
+        """Input channels of a conv layer (fan_in / 9)."""
+        return self.fan_in // 9
+
+
+class PackedNetwork:
+    """A binary network ready for bit-packed inference; made by
+    :meth:`bingeo.bnn.Network.export_packed`.
+
+    Parameters
+    ----------
+    config : ModelConfig
+        the exported network's configuration.
+    first : FloatLayer
+    layers : list of BinaryLayer
+        the later layers, the output layer last (empty when the first layer
+        is the output layer).
+
+    Examples
+    --------
+    >>> from bingeo.bnn import ModelConfig, Network
+    >>> net = Network(ModelConfig(architecture="c4-p-d8", input_shape=(1, 4, 4), num_classes=3))
+    >>> packed = net.export_packed()
+    >>> x = np.linspace(-1, 1, 32, dtype=np.float32).reshape(2, 1, 4, 4)
+    >>> bool(np.array_equal(packed.forward(x), net.forward(x)))
+    True
+    >>> [layer.name for layer in packed.layers], packed.first.name
+    (['dense1', 'output'], 'conv1')
+    """
+
+    def __init__(self, config: ModelConfig, first: FloatLayer, layers: list[BinaryLayer]):
+        self.config = config
+        self.first = first
+        self.layers = list(layers)
+        self._eps = np.float32(config.bn_eps)   # as the engine passes it to batch norm
+
+    # ------------------------------------------------------------------
+    # Inference
+    # ------------------------------------------------------------------
+
+    def _check_input(self, x) -> np.ndarray:
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        shape = tuple(self.config.input_shape)
+        if x.ndim != 4 or x.shape[1:] != shape or x.shape[0] < 1:
+            raise ValueError(f"x: expected shape (N, {', '.join(map(str, shape))}) with N >= 1, got {x.shape}")
+        if not np.isfinite(x).all():
+            raise ValueError("x: expected finite pixel values (packed inference has no NaN or inf)")
+        return x
+
+    def _first_layer(self, x):
+        """The first layer's batch-normalized output, float32, as in ``Network.forward``."""
+        layer = self.first
+        if layer.kind == "conv":
+            z = P.conv2d_forward(x, layer.weights)
+        else:
+            z = P.dense_forward(x.reshape(x.shape[0], -1), layer.weights)
+        for _ in range(layer.pools):
+            z, _ = P.maxpool2d_forward(z)
+        return P.batchnorm_forward_eval(z, layer.running_mean, layer.running_var, layer.beta, self._eps)
+
+    def _first_signs(self, x):
+        """The first layer's packed activations."""
+        layer = self.first
+        if layer.sign_filters is not None and sums_are_exact(x, layer.fan_in):
+            return exact_conv3x3_signs(x, layer.sign_filters, layer.thresholds, pools=layer.pools)
+        with one_blas_thread():
+            y = self._first_layer(x)
+        if np.isnan(y).any():
+            raise ValueError("x: the first layer overflows on these pixel values (NaN after batch norm)")
+        return pack_signs_channels_last(y) if y.ndim == 4 else pack_signs(y)
+
+    def forward(self, x) -> np.ndarray:
+        """Output scores (N, num_classes), float32, equal bit for bit to
+        ``Network.forward(x)`` in evaluation mode.
+
+        Parameters
+        ----------
+        x : array_like, (N, C, H, W)
+            images (converted to float32), finite.
+        """
+        x = self._check_input(x)
+        if not self.layers:
+            with one_blas_thread():
+                return self._first_layer(x)
+        a = self._first_signs(x)
+        for layer in self.layers[:-1]:
+            if layer.kind == "conv":
+                a = binary_conv3x3_signs(a, layer.words, layer.channels, layer.thresholds, pools=layer.pools)
+            else:
+                a = binary_dense_signs(a.reshape(a.shape[0], -1), layer.words, layer.fan_in, layer.thresholds)
+        out = self.layers[-1]
+        z = binary_dense_sums(a.reshape(a.shape[0], -1), out.words, out.fan_in).astype(np.float32)
+        return P.batchnorm_forward_eval(z, out.running_mean, out.running_var, out.beta, self._eps)
+
+    scores = forward
+
+    def predict(self, x, *, batch_size: int = 512) -> np.ndarray:
+        """Class predictions (argmax of the scores) by batches of ``batch_size``,
+        the batches of ``Network.predict``."""
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"batch_size: expected an integer >= 1, got {batch_size!r}")
+        x = self._check_input(x)
+        labels = [np.argmax(self.forward(x[s:s + batch_size]), axis=1) for s in range(0, len(x), batch_size)]
+        return np.concatenate(labels).astype(np.int64)
+
+    # ------------------------------------------------------------------
+    # Memory
+    # ------------------------------------------------------------------
+
+    @property
+    def weight_nbytes(self) -> int:
+        """Bytes of the weights as stored: the first layer's float32 weights
+        plus every packed word."""
+        return self.first.weights.nbytes + sum(layer.words.nbytes for layer in self.layers)
+
+    @property
+    def float_weight_nbytes(self) -> int:
+        """Bytes of the same weights in float32, as the float engine holds them."""
+        first = self.first.weights.size
+        return 4 * (first + sum(layer.fan_in * layer.running_mean.size for layer in self.layers))
+
+    @property
+    def other_nbytes(self) -> int:
+        """Bytes of everything else inference reads: thresholds and batch-norm vectors."""
+        vectors = [self.first.running_mean, self.first.running_var, self.first.beta]
+        for layer in self.layers:
+            vectors += [layer.thresholds] if layer.thresholds is not None else \
+                [layer.running_mean, layer.running_var, layer.beta]
+        return sum(v.nbytes for v in vectors)
