@@ -5,7 +5,8 @@ re-exports.
 and records every layer's inputs, weights and pre-activations;
 ``ModelConfig`` / ``TrainConfig`` describe a network and its training run;
 ``train_model`` trains one on a ``bingeo.data.Dataset`` and ``save_model`` /
-``load_model`` keep it on disk.
+``load_model`` keep it on disk.  ``Network.export_packed()`` gives its
+bit-packed twin for inference, a ``PackedNetwork`` (``bingeo.bnn.packed``).
 """
 
 from .architecture import DEFAULT_ARCHITECTURE, PAPER_CIFAR10_ARCHITECTURE, LayerPlan, plan_layers
@@ -14,6 +15,7 @@ from .config import ModelConfig, TrainConfig
 from .evaluate import accuracy, confusion_matrix
 from .network import LayerRecord, Network
 from .optim import Adam
+from .packed import PackedNetwork, load_packed, save_packed
 from .reference_step import reference_train_step
 from .train import TrainResult, train_model
 from .weights import WeightQuantizer, haar_rotation
@@ -22,5 +24,5 @@ __all__ = [
     "DEFAULT_ARCHITECTURE", "PAPER_CIFAR10_ARCHITECTURE", "LayerPlan", "plan_layers",
     "ModelConfig", "TrainConfig", "Network", "LayerRecord", "WeightQuantizer", "haar_rotation",
     "CheckpointError", "load_model", "save_model", "accuracy", "confusion_matrix", "Adam",
-    "reference_train_step", "TrainResult", "train_model",
+    "reference_train_step", "TrainResult", "train_model", "PackedNetwork", "save_packed", "load_packed",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["require_words", "require_count", "require_thresholds"]
+__all__ = ["require_words", "require_count", "require_thresholds", "require_pools"]
 
 
 def require_words(name: str, a, ndim: int) -> None:
@@ -62,3 +62,19 @@ def require_thresholds(thresholds, units: int) -> np.ndarray:
     if not np.issubdtype(t.dtype, np.integer):
         raise TypeError(f"thresholds: expected integers, got {t.dtype}")
     return np.ascontiguousarray(t, dtype=np.int32)
+
+
+def require_pools(pools, height: int, width: int) -> int:
+    """``pools`` as an int, checked to leave at least one pixel of a
+    ``height`` x ``width`` map (``2**pools <= min(height, width)``).
+
+    >>> require_pools(2, 3, 8)
+    Traceback (most recent call last):
+    ...
+    ValueError: pools: expected an integer >= 0 with 2**pools <= 3 (the map is 3x8), got 2
+    """
+    if isinstance(pools, bool) or not isinstance(pools, (int, np.integer)) or pools < 0 \
+            or (height >> int(pools)) < 1 or (width >> int(pools)) < 1:
+        raise ValueError(f"pools: expected an integer >= 0 with 2**pools <= {min(height, width)} "
+                         f"(the map is {height}x{width}), got {pools!r}")
+    return int(pools)

@@ -28,11 +28,11 @@ import numpy as np
 from numba import njit, prange
 
 from .bits import pack_at_least
-from .checks import require_count, require_thresholds, require_words
+from .checks import require_count, require_pools, require_thresholds, require_words
 from .popcount import popcount64, signed_sum, window_bounds, words_for
 
 __all__ = ["binary_conv3x3_sums", "binary_conv3x3_signs", "binary_conv3x3_sums_reference",
-           "pooled_size"]
+           "pooled_size", "check_conv_operands"]
 
 
 @njit(cache=True)
@@ -104,7 +104,8 @@ def pooled_size(height: int, width: int, pools: int) -> tuple[int, int]:
     return height >> pools, width >> pools
 
 
-def _check_conv(x, w, channels) -> int:
+def check_conv_operands(x, w, channels) -> int:
+    """Check packed conv operands (also for the CUDA twin); returns ``channels`` as an int."""
     require_words("x", x, 4)
     require_words("w", w, 4)
     if w.shape[:3] != (3, 3, x.shape[3]):
@@ -140,7 +141,7 @@ def binary_conv3x3_sums(x: np.ndarray, w: np.ndarray, channels: int) -> np.ndarr
     array([[4, 4],
            [4, 4]], dtype=int32)
     """
-    channels = _check_conv(x, w, channels)
+    channels = check_conv_operands(x, w, channels)
     n, h, wd, _ = x.shape
     out = np.empty((n, h, wd, w.shape[3]), np.int32)
     _binary_conv3x3_sums_kernel(x, w, channels, out)
@@ -163,16 +164,13 @@ def binary_conv3x3_signs(x: np.ndarray, w: np.ndarray, channels: int, thresholds
     >>> binary_conv3x3_signs(x, w, 1, [4, 5], pools=1)    # pooled z = 4 for both filters
     array([[[[1]]]], dtype=uint64)
     """
-    channels = _check_conv(x, w, channels)
+    channels = check_conv_operands(x, w, channels)
     thresholds = require_thresholds(thresholds, w.shape[3])
     n, h, wd, _ = x.shape
-    if isinstance(pools, bool) or not isinstance(pools, (int, np.integer)) or pools < 0 \
-            or (h >> int(pools)) < 1 or (wd >> int(pools)) < 1:
-        raise ValueError(f"pools: expected an integer >= 0 with 2**pools <= {min(h, wd)} "
-                         f"(the map is {h}x{wd}), got {pools!r}")
-    out_h, out_w = pooled_size(h, wd, int(pools))
+    pools = require_pools(pools, h, wd)
+    out_h, out_w = pooled_size(h, wd, pools)
     out = np.empty((n, out_h, out_w, words_for(w.shape[3])), np.uint64)
-    _binary_conv3x3_signs_kernel(x, w, channels, int(pools), thresholds, out)
+    _binary_conv3x3_signs_kernel(x, w, channels, pools, thresholds, out)
     return out
 
 

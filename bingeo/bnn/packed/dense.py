@@ -24,7 +24,7 @@ from .bits import pack_at_least
 from .checks import require_count, require_thresholds, require_words
 from .popcount import popcount64, signed_sum, words_for
 
-__all__ = ["binary_dense_sums", "binary_dense_signs", "binary_dense_sums_reference"]
+__all__ = ["binary_dense_sums", "binary_dense_signs", "binary_dense_sums_reference", "check_dense_operands"]
 
 
 @njit(cache=True)
@@ -55,7 +55,8 @@ def _binary_dense_signs_kernel(x, w, fan_in, thresholds, out):
         pack_at_least(acc, thresholds, out[n])
 
 
-def _check_dense(x, w, fan_in) -> int:
+def check_dense_operands(x, w, fan_in) -> int:
+    """Check packed dense operands (also for the CUDA twin); returns ``fan_in`` as an int."""
     require_words("x", x, 2)
     require_words("w", w, 2)
     if x.shape[1] != w.shape[0]:
@@ -88,7 +89,7 @@ def binary_dense_sums(x: np.ndarray, w: np.ndarray, fan_in: int) -> np.ndarray:
     >>> binary_dense_sums(pack_signs(a), pack_dense_weights(w), 3)
     array([[1, 3]], dtype=int32)
     """
-    fan_in = _check_dense(x, w, fan_in)
+    fan_in = check_dense_operands(x, w, fan_in)
     out = np.empty((x.shape[0], w.shape[1]), np.int32)
     _binary_dense_sums_kernel(x, w, fan_in, out)
     return out
@@ -107,7 +108,7 @@ def binary_dense_signs(x: np.ndarray, w: np.ndarray, fan_in: int, thresholds) ->
     >>> binary_dense_signs(a, w, 3, [2, 2])     # z = (1, 3)
     array([[2]], dtype=uint64)
     """
-    fan_in = _check_dense(x, w, fan_in)
+    fan_in = check_dense_operands(x, w, fan_in)
     thresholds = require_thresholds(thresholds, w.shape[1])
     out = np.empty((x.shape[0], words_for(w.shape[1])), np.uint64)
     _binary_dense_signs_kernel(x, w, fan_in, thresholds, out)

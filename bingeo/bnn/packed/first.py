@@ -24,6 +24,7 @@ from numba import njit, prange
 
 from ..layers.checks import require_float32
 from .bits import pack_at_least
+from .checks import require_pools
 from .conv import maxpool_image, pooled_size
 from .popcount import window_bounds, words_for
 
@@ -148,9 +149,8 @@ def exact_conv3x3_signs(x: np.ndarray, w: np.ndarray, thresholds: np.ndarray, *,
         raise ValueError(f"w must have shape (3, 3, {c}, F) for x of shape {x.shape}, got {w.shape}")
     if thresholds.shape != (w.shape[3],):
         raise ValueError(f"thresholds must have shape ({w.shape[3]},), one per filter, got {thresholds.shape}")
-    out_h, out_w = pooled_size(h, wd, int(pools))
-    if out_h < 1 or out_w < 1 or int(pools) < 0:
-        raise ValueError(f"pools: expected 0 <= 2**pools <= {min(h, wd)}, got {pools!r}")
+    pools = require_pools(pools, h, wd)
+    out_h, out_w = pooled_size(h, wd, pools)
     out = np.empty((n, out_h, out_w, words_for(w.shape[3])), np.uint64)
-    _exact_conv3x3_signs_kernel(x, w, thresholds, int(pools), out)
+    _exact_conv3x3_signs_kernel(x, w, thresholds, pools, out)
     return out
