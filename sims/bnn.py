@@ -6,7 +6,8 @@ scikit-learn's digits and writes ``DIR/model.npz``, ``DIR/config.json`` and
 "history"}``); a checkpoint is written after every epoch, so an interrupted
 run continues with ``--resume`` and loses at most one epoch.
 ``python -m sims.bnn evaluate DIR`` prints the test accuracy and the
-confusion matrix of a saved model.
+confusion matrix of a saved model; ``--packed`` computes them on the
+bit-packed path (``Network.export_packed()``), with the same predictions.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def build_parser() -> ArgumentParser:
     _add_data_flags(e, None)
     e.add_argument("--seed", type=int, default=None,
                    help="seed of the data split (default: the training run's)")
+    e.add_argument("--packed", action="store_true",
+                   help="predict with the bit-packed network (XNOR-popcount; the same predictions)")
     e.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
     return parser
 
@@ -169,12 +172,18 @@ def run_evaluate(args) -> dict:
     if tuple(data.image_shape) != tuple(net.config.input_shape) or data.num_classes != net.config.num_classes:
         raise CliError(f"--dataset {name}: images {data.image_shape} with {data.num_classes} classes, the model "
                        f"expects {tuple(net.config.input_shape)} with {net.config.num_classes}")
-    pred = net.predict(data.x_test)
+    model = net
+    if args.packed:
+        try:
+            model = net.export_packed()
+        except ValueError as exc:
+            raise CliError(f"--packed: {exc}") from None
+    pred = model.predict(data.x_test)
     matrix = confusion_matrix(data.y_test, pred, data.num_classes)
     return {
         "metadata": run_metadata("sims.bnn evaluate", args, seed=seed, backend="cpu", device="cpu"),
         "dataset": name,
-        "test_accuracy": accuracy(net, data.x_test, data.y_test),
+        "test_accuracy": accuracy(model, data.x_test, data.y_test),
         "confusion_matrix": matrix.tolist(),
         "class_names": list(data.class_names) if data.class_names else [str(i) for i in range(data.num_classes)],
     }
