@@ -11,21 +11,10 @@ import math
 
 from scipy.stats import norm
 
-FALSE_FAILURE_RATE = 1e-6
-"""Probability that one correct statistical check fails by chance."""
-
-
-def z_bound(checks: int = 1, rate: float = FALSE_FAILURE_RATE) -> float:
-    """Two-sided normal quantile that keeps ``checks`` checks, together,
-    below the false-failure ``rate`` (Bonferroni split).
-
-    >>> round(z_bound(1), 2)
-    4.89
-    """
-    if checks < 1:
-        raise ValueError(f"checks must be >= 1, got {checks}")
-    return float(norm.isf(rate / (2 * checks)))
-
+# The one implementation of z from a false-failure rate is public, for users'
+# tests too: z_bound(n_checks) is the two-sided normal quantile of
+# FALSE_FAILURE_RATE / n_checks (Bonferroni split).
+from bingeo.testing.monte_carlo import FALSE_FAILURE_RATE, z_bound
 
 Z_ONE = z_bound(1)
 """z for one check at a 1e-6 false-failure rate (about 4.89)."""
@@ -33,6 +22,10 @@ Z_ONE = z_bound(1)
 Z_ISSUE = 5.0
 """The |z| <= 5 bound the issues state for sampler-versus-theory checks; a
 single check at z = 5 fails by chance with probability 5.7e-7."""
+
+Z_ISSUE_RATE = float(2 * norm.sf(Z_ISSUE))
+"""The false-failure rate of one check at z = ``Z_ISSUE`` (5.7e-7), for
+``bingeo.testing.assert_mc_agrees(..., false_failure_rate=Z_ISSUE_RATE)``."""
 
 EPS64 = 2.0 ** -52
 """Machine epsilon of float64."""
