@@ -9,18 +9,22 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from bingeo.geometry import angle, cosine, quantization_angle, quantization_cosine
-from bingeo.quantize import sign
+from bingeo.quantize import haar_rotation, sign
+from bingeo.testing.strategies import dims, float_arrays, rotation_invariant_vectors
 from tests.bingeo import naive_sampling as naive
-from tests.tolerances import sum_rtol
+from tests.tolerances import EPS64, sum_rtol
 
-finite = st.floats(-1e300, 1e300, allow_nan=False)
-rows = st.integers(1, 6).flatmap(
-    lambda d: st.tuples(arrays(np.float64, (3, d), elements=finite), arrays(np.float64, (3, d), elements=finite)))
-nonzero_vectors = arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e6, 1e6, allow_nan=False)).filter(
-    lambda v: np.sum(v * v) > 1e-200)
+
+def row_pairs(max_d, bound):
+    """Two (3, d) arrays with entries in [-bound, bound], d drawn up to max_d."""
+    one = lambda d: float_arrays((3, d), min_value=-bound, max_value=bound)  # noqa: E731
+    return dims(max_d=max_d).flatmap(lambda d: st.tuples(one(d), one(d)))
+
+
+rows = row_pairs(6, 1e300)
+nonzero_vectors = float_arrays(dims(max_d=30), min_value=-1e6, max_value=1e6).filter(lambda v: np.sum(v * v) > 1e-200)
 
 
 def test_hand_cases():
@@ -61,6 +65,30 @@ def test_sign_cosine_lies_in_its_range(w):
     c = quantization_cosine(w, sign)
     tol = sum_rtol(3 * w.size)
     assert 1.0 / math.sqrt(w.size) * (1 - tol) <= c <= 1.0
+
+
+# entries below 1e-290 set to 0: their products with R would be subnormal
+# and round by more than eps relative
+normal_row_pairs = row_pairs(12, 1e6).map(lambda ab: tuple(np.where(np.abs(x) < 1e-290, 0.0, x) for x in ab))
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.one_of(normal_row_pairs, dims(max_d=12).flatmap(lambda d: st.tuples(
+    rotation_invariant_vectors(d, batch_shape=(3,)), rotation_invariant_vectors(d, batch_shape=(3,))))),
+    st.integers(0, 2**32 - 1))
+def test_cosine_is_invariant_under_a_haar_rotation(ab, seed):
+    # cos(R a, R b) = cos(a, b) for orthogonal R.  In floating point, R a is
+    # off by at most d eps |R| |a| per entry, so by rho |a| in norm with
+    # rho = d eps sqrt(d) + delta, delta = 4 d^2 eps >= |R^T R - I|
+    # (Householder QR is orthogonal to O(d^2 eps)).  A perturbation of
+    # rho |a| moves the unit vector a/|a| by at most 2 rho, so the cosine
+    # moves by at most 4 rho; each cosine also rounds by sum_rtol(3 d).
+    a, b = ab
+    d = a.shape[1]
+    r = haar_rotation(d, seed=seed)
+    rho = d * EPS64 * math.sqrt(d) + sum_rtol(d * d)
+    tol = 4 * rho + 2 * sum_rtol(3 * d)
+    np.testing.assert_allclose(cosine(a @ r.T, b @ r.T), cosine(a, b), rtol=0, atol=tol)
 
 
 def test_angle_is_in_radians_and_in_range():

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from bingeo.quantize import haar_rotation, kbit_quantize, rotated_sign, sign, ternarize, xnor_sign
 from bingeo.quantize_jit import kbit_scalar, kbit_step, sign_scalar, ternary_scalar
+from bingeo.testing.strategies import dims, float_arrays
 from tests.bingeo import naive_sampling as naive
 
 EDGES = np.array([-np.inf, -2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.0, np.inf, np.nan, 5e-324, -5e-324])
-any_floats = arrays(np.float64, st.integers(1, 40), elements=st.floats(allow_nan=True, allow_infinity=True))
-finite_floats = arrays(np.float64, st.integers(1, 40), elements=st.floats(-1e6, 1e6, allow_nan=False))
+any_floats = float_arrays(dims(max_d=40), allow_nan=True, allow_infinity=True)
+finite_floats = float_arrays(dims(max_d=40), min_value=-1e6, max_value=1e6)
 
 
 def jit_map(fn, x, *args):
@@ -47,7 +47,7 @@ def test_sign_matches_reference_and_jit(x):
 
 
 @settings(deadline=None, max_examples=60)
-@given(arrays(np.float64, st.integers(1, 40), elements=st.floats(allow_nan=False)))
+@given(float_arrays(dims(max_d=40), allow_infinity=True))
 def test_sign_has_no_zeros(x):
     s = sign(x)
     assert np.all(np.abs(s) == 1.0)
@@ -162,7 +162,7 @@ def test_haar_rotation_first_column_is_uniform_on_the_sphere():
 
 
 @settings(deadline=None, max_examples=40)
-@given(arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 12)), elements=st.floats(-1e6, 1e6)))
+@given(float_arrays(st.tuples(dims(max_d=5), dims(max_d=12)), min_value=-1e6, max_value=1e6))
 def test_rotated_sign_with_identity_is_sign(x):
     np.testing.assert_array_equal(rotated_sign(x, np.eye(x.shape[1])), sign(x))
 
