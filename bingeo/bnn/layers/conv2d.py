@@ -4,24 +4,28 @@ Like PyTorch's ``conv2d`` it is a cross-correlation:
 
     y[n, f, i, j] = sum_{c, a, b} w[f, c, a, b] x[n, c, i + a - 1, j + b - 1]
 
-with x = 0 outside the image.  The kernels copy a chunk of images to
-channels-last order, unfold it (im2col: one row per output pixel (n, i, j),
-one column per (a, b, c), so each neighbour is one contiguous run of C values)
-and hand the product to BLAS (``np.dot`` on contiguous 2-D float32 inside
-``@njit`` calls ``sgemm``).  The batch is cut into chunks of :func:`images_per_chunk` images so
-the column buffer stays near :data:`COLUMN_BUFFER_FLOATS` floats whatever the
-batch size (and a chunk holds at least :data:`MIN_ROWS_PER_CHUNK` pixels); the chunk size depends on the shapes only, never on the thread
-count, so results are reproducible.  The backward pass reuses the same
-columns: ``dw = dy_rows @ col``, and the column gradient ``dy_rows^T @ w`` is
-folded back onto the input pixels (col2im, the adjoint of the unfolding).
+with x = 0 outside the image.  The backward pass is two more sums of the
+same shape: the input gradient is the convolution of ``dy`` with the
+flipped, transposed kernels ``w[f, c, 2 - a, 2 - b]`` taken as (C, F, 3, 3),
+and the weight gradient ``dw[f, c, a, b] = sum_{n,i,j} dy[n, f, i, j]
+x[n, c, i + a - 1, j + b - 1]``.
 
-Threads: only the matrix products run in parallel (OpenBLAS's own threads).
-The unfolding and copying loops are serial on purpose: OpenBLAS workers
-busy-wait for a while after each product, and a numba thread pool started
-next to them on the same cores is starved (measured: a 1.5 ms product took
-24 ms once a ``prange`` loop ran beside it on two cores).  BLAS splits the
-output among threads, never a single dot product, so results do not depend
-on the thread count.
+Each sum goes to the kernel that fits its operands, all numba, on all cores:
+
+* weights in {-1, +1} (a binarized layer): :mod:`.conv2d_signed`, table
+  lookups four channels at a time, no multiplications; used for the forward
+  pass and the input gradient;
+* inputs in {-1, +1} (every binary layer after the first):
+  :mod:`.conv2d_signed_grad` for the weight gradient, four pixels at a time;
+* anything else (images, continuous layers, scaled or rotated weights):
+  :mod:`.conv2d_float`.
+
+Every kernel sums each output in one fixed order, without fused
+multiply-adds or reassociation, and splits only whole sums among threads,
+so a result is the same bits for every thread count and on every x86-64
+CPU.  The kernel is chosen from the values (an exact check for +-1), never
+from the machine.  With +-1 inputs and weights the forward sums are
+integers below 2**24, exact in any order.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ import numpy as np
 from numba import njit
 
 from .checks import require_float32, require_nonempty, require_shape
+from .conv2d_float import float_conv2d, float_conv2d_weight_grad
+from .conv2d_signed import images_per_block, signed_conv2d
+from .conv2d_signed_grad import signed_conv2d_weight_grad
+from .signed_sums import is_plus_minus_one
 
 __all__ = [
     "conv2d_forward",
@@ -37,195 +45,33 @@ __all__ = [
     "conv2d_forward_reference",
     "conv2d_backward_reference",
     "images_per_chunk",
-    "COLUMN_BUFFER_FLOATS",
-    "MIN_ROWS_PER_CHUNK",
+    "flipped_kernels",
 ]
-
-COLUMN_BUFFER_FLOATS = 1 << 17
-"""Target size of the im2col buffer, in float32 elements (512 KiB, about
-the size of a core's L2 cache: the product reads the columns while they are
-still cached)."""
-
-
-MIN_ROWS_PER_CHUNK = 256
-"""Fewest output pixels (nb*H*W) per chunk: the backward product that
-accumulates ``dw`` has this inner dimension, and BLAS runs far below its peak
-when it is only a few dozen (measured: 512 -> 512 channels at 8x8, one image
-per chunk, was 25% slower)."""
 
 
 @njit(cache=True)
 def images_per_chunk(channels, height, width):
-    """Images unfolded together: ``max(1, ceil(MIN_ROWS_PER_CHUNK / (H W)),
-    COLUMN_BUFFER_FLOATS // (9 C H W))``; it depends on the shapes only.
+    """Most images the forward kernels lay side by side in one block (one
+    ``prange`` iteration): :func:`~.conv2d_signed.images_per_block`; it
+    depends on the image size only (``channels`` is accepted and unused).
 
     Examples
     --------
-    >>> images_per_chunk(32, 8, 8)
-    7
-    >>> images_per_chunk(512, 8, 8)
-    4
-    >>> images_per_chunk(512, 32, 32)
-    1
+    >>> images_per_chunk(32, 8, 8), images_per_chunk(512, 32, 32)
+    (10, 1)
     """
-    plane = height * width
-    return max(
-        1,
-        (MIN_ROWS_PER_CHUNK + plane - 1) // plane,
-        COLUMN_BUFFER_FLOATS // (9 * channels * plane),
-    )
+    return images_per_block(height, width)
 
 
-@njit(cache=True)
-def _to_channels_last(x, n0, nb, xt):
-    """``xt[m, i, j, c] = x[n0 + m, c, i, j]`` for the nb images of a chunk."""
-    _, channels, height, width = x.shape
-    for m in range(nb):
-        for c in range(channels):
-            for i in range(height):
-                for j in range(width):
-                    xt[m, i, j, c] = x[n0 + m, c, i, j]
+def flipped_kernels(w: np.ndarray) -> np.ndarray:
+    """``wt[c, f, a, b] = w[f, c, 2 - a, 2 - b]``: the kernels whose
+    convolution with ``dy`` is the input gradient, C-contiguous.
 
-
-@njit(cache=True)
-def _to_channels_first(dxt, n0, nb, dx):
-    """``dx[n0 + m, c, i, j] = dxt[m, i, j, c]`` for the nb images of a chunk."""
-    _, channels, height, width = dx.shape
-    for m in range(nb):
-        for c in range(channels):
-            for i in range(height):
-                for j in range(width):
-                    dx[n0 + m, c, i, j] = dxt[m, i, j, c]
-
-
-@njit(cache=True)
-def _im2col(xt, nb, col):
-    """Fill ``col`` (nb*H*W, 9C), one row per output pixel, with its 3x3
-    neighbourhood taken from the channels-last chunk ``xt`` (nb, H, W, C):
-    ``col[(m*H + i)*W + j, (a*3 + b)*C + c] = xt[m, i+a-1, j+b-1, c]``, zero
-    outside the image.  Each (a, b) is one run of C contiguous values."""
-    _, height, width, channels = xt.shape
-    for m in range(nb):
-        for i in range(height):
-            for j in range(width):
-                dst = col[(m * height + i) * width + j]
-                for a in range(3):
-                    ii = i + a - 1
-                    for b in range(3):
-                        jj = j + b - 1
-                        k0 = (a * 3 + b) * channels
-                        if 0 <= ii < height and 0 <= jj < width:
-                            src = xt[m, ii, jj]
-                            for c in range(channels):
-                                dst[k0 + c] = src[c]
-                        else:
-                            for c in range(channels):
-                                dst[k0 + c] = 0.0
-
-
-@njit(cache=True)
-def _col2im_add(col, nb, dxt):
-    """Adjoint of :func:`_im2col`: add each entry of ``col`` (nb*H*W, 9C) back
-    onto the pixel it was read from, ``dxt[m, i+a-1, j+b-1, c] +=
-    col[(m*H + i)*W + j, (a*3 + b)*C + c]``, skipping the zero padding."""
-    _, height, width, channels = dxt.shape
-    for m in range(nb):
-        for i in range(height):
-            for j in range(width):
-                src = col[(m * height + i) * width + j]
-                for a in range(3):
-                    ii = i + a - 1
-                    if ii < 0 or ii >= height:
-                        continue
-                    for b in range(3):
-                        jj = j + b - 1
-                        if jj < 0 or jj >= width:
-                            continue
-                        dst = dxt[m, ii, jj]
-                        k0 = (a * 3 + b) * channels
-                        for c in range(channels):
-                            dst[c] += src[k0 + c]
-
-
-@njit(cache=True)
-def _columns_to_images(prod, n0, nb, y):
-    """Copy ``prod`` (nb*H*W, F) into ``y[n0:n0+nb]`` (nb, F, H, W)."""
-    features = y.shape[1]
-    plane = y.shape[2] * y.shape[3]
-    for m in range(nb):
-        block = prod[m * plane:(m + 1) * plane]
-        for f in range(features):
-            dst = y[n0 + m, f].reshape(plane)
-            for p in range(plane):
-                dst[p] = block[p, f]
-
-
-@njit(cache=True)
-def _images_to_rows(dy, n0, nb, out):
-    """Copy ``dy[n0:n0+nb]`` (nb, F, H, W) into ``out`` (F, nb*H*W)."""
-    features = dy.shape[1]
-    plane = dy.shape[2] * dy.shape[3]
-    for m in range(nb):
-        for f in range(features):
-            out[f, m * plane:(m + 1) * plane] = dy[n0 + m, f].reshape(plane)
-
-
-@njit(cache=True)
-def _weights_as_matrix(w):
-    """``wm[f, (a*3 + b)*C + c] = w[f, c, a, b]``: the (F, 9C) matrix whose
-    columns match :func:`_im2col`."""
-    return np.ascontiguousarray(w.transpose(0, 2, 3, 1)).reshape(w.shape[0], 9 * w.shape[1])
-
-
-@njit(cache=True)
-def _conv2d_forward_kernel(x, w):
-    """Per chunk: y_rows (nb*H*W, F) = col (nb*H*W, 9C) @ wm^T."""
-    batch, channels, height, width = x.shape
-    features = w.shape[0]
-    plane = height * width
-    nb_max = min(batch, images_per_chunk(channels, height, width))
-    buffer = np.empty(nb_max * plane * 9 * channels, np.float32)
-    xt = np.empty((nb_max, height, width, channels), np.float32)
-    wt = _weights_as_matrix(w).T
-    y = np.empty((batch, features, height, width), np.float32)
-    for n0 in range(0, batch, nb_max):
-        nb = min(nb_max, batch - n0)
-        col = buffer[: nb * plane * 9 * channels].reshape(nb * plane, 9 * channels)
-        _to_channels_last(x, n0, nb, xt)
-        _im2col(xt, nb, col)
-        _columns_to_images(np.dot(col, wt), n0, nb, y)
-    return y
-
-
-@njit(cache=True)
-def _conv2d_backward_kernel(x, w, dy):
-    """Per chunk: dw += dy_rows (F, nb*H*W) @ col (nb*H*W, 9C), and the
-    column gradient dcol = dy_rows^T @ wm (nb*H*W, 9C) folded back by
-    :func:`_col2im_add`.  The chunks run in a fixed order, so the sums over
-    the batch do not depend on the thread count."""
-    batch, channels, height, width = x.shape
-    features = w.shape[0]
-    plane = height * width
-    nb_max = min(batch, images_per_chunk(channels, height, width))
-    buffer = np.empty(nb_max * plane * 9 * channels, np.float32)
-    dy_buffer = np.empty(features * nb_max * plane, np.float32)
-    xt = np.empty((nb_max, height, width, channels), np.float32)
-    wm = _weights_as_matrix(w)
-    dw = np.zeros((features, 9 * channels), np.float32)
-    dx = np.empty((batch, channels, height, width), np.float32)
-    for n0 in range(0, batch, nb_max):
-        nb = min(nb_max, batch - n0)
-        col = buffer[: nb * plane * 9 * channels].reshape(nb * plane, 9 * channels)
-        rows = dy_buffer[: features * nb * plane].reshape(features, nb * plane)
-        _to_channels_last(x, n0, nb, xt)
-        _im2col(xt, nb, col)
-        _images_to_rows(dy, n0, nb, rows)
-        dw += np.dot(rows, col)
-        xt[:nb] = 0.0
-        _col2im_add(np.dot(rows.T, wm), nb, xt)
-        _to_channels_first(xt, n0, nb, dx)
-    dw4 = np.ascontiguousarray(dw.reshape(features, 3, 3, channels).transpose(0, 3, 1, 2))
-    return dx, dw4
+    >>> w = np.arange(18, dtype=np.float32).reshape(1, 2, 3, 3)
+    >>> flipped_kernels(w)[1, 0, 0, 0] == w[0, 1, 2, 2]
+    np.True_
+    """
+    return np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
 
 
 def _check_conv(x, w):
@@ -263,7 +109,9 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
            [7., 8., 0.]], dtype=float32)
     """
     _check_conv(x, w)
-    return _conv2d_forward_kernel(x, w)
+    if is_plus_minus_one(w):
+        return signed_conv2d(x, w)
+    return float_conv2d(x, w)
 
 
 def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
@@ -301,7 +149,10 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
     _check_conv(x, w)
     require_float32("dy", dy, 4)
     require_shape("dy", dy, (x.shape[0], w.shape[0]) + x.shape[2:], "(N, F, H, W) of the output")
-    return _conv2d_backward_kernel(x, w, dy)
+    wt = flipped_kernels(w)
+    dx = signed_conv2d(dy, wt) if is_plus_minus_one(w) else float_conv2d(dy, wt)
+    dw = signed_conv2d_weight_grad(x, dy) if is_plus_minus_one(x) else float_conv2d_weight_grad(x, dy)
+    return dx, dw
 
 
 # --- plain numpy references --------------------------------------------------

@@ -1,5 +1,6 @@
 """3x3 convolution: kernels against the numpy reference (hand-written, random
-over several batch chunks, hypothesis shapes, edge rows), PyTorch's
+over several batch chunks, hypothesis shapes, edge rows), for each kernel the
+values select (float, +-1 weights, +-1 inputs, both), PyTorch's
 cross-correlation convention, gradients against float64 central differences,
 and the argument checks."""
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from bingeo.bnn.layers.conv2d import (
     conv2d_backward,
@@ -40,6 +42,15 @@ def _check_against_reference(x, w, dy):
     assert dx.dtype == np.float32 and dw.dtype == np.float32
     assert_sums_close32(dx, dx_ref, abs_dx, 9 * f)
     assert_sums_close32(dw, dw_ref, abs_dw, n * h * wd)
+
+
+def _plus_minus_one(rng, shape):
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0).astype(np.float32)
+
+
+def plus_minus_one_arrays(shape):
+    """Hypothesis strategy: float32 arrays of -1.0 and +1.0."""
+    return hnp.arrays(np.float32, shape, elements=st.sampled_from([-1.0, 1.0]))
 
 
 def test_hand_written_case():
@@ -89,6 +100,58 @@ def test_random_over_several_chunks_and_edge_rows():
     _check_against_reference(x, w, dy)
     y = conv2d_forward(x, w)
     assert np.all(y[0] == 0) and np.all(y[:, 2] == 0)
+
+
+@pytest.mark.parametrize(
+    "n, c, f, h, wd",
+    [
+        (5, 7, 6, 5, 6),     # channels not a multiple of four, a short last pixel group
+        (3, 4, 9, 1, 1),     # a single pixel: every neighbour is padding
+        (2, 2, 3, 3, 70),    # rows longer than one 64-bit word of signs
+        (25, 3, 4, 4, 4),    # more images than one block holds
+    ],
+)
+def test_plus_minus_one_weights_and_inputs_match_reference(n, c, f, h, wd):
+    # the table-lookup kernels (+-1 weights: forward and input gradient;
+    # +-1 inputs: weight gradient) against the reference, within the same
+    # summation bounds: a sum of exact +-v terms in another fixed order
+    rng = np.random.default_rng(n * 1000 + c * 100 + wd)
+    w = _plus_minus_one(rng, (f, c, 3, 3))
+    dy = random_float32(rng, (n, f, h, wd))
+    _check_against_reference(random_float32(rng, (n, c, h, wd)), w, dy)
+    x = _plus_minus_one(rng, (n, c, h, wd))
+    _check_against_reference(x, w, dy)
+    _check_against_reference(x, random_float32(rng, (f, c, 3, 3)), dy)
+
+
+def test_plus_minus_one_sums_are_exact_integers():
+    # +-1 inputs and weights: every partial sum is an integer below 2**24
+    rng = np.random.default_rng(11)
+    x = _plus_minus_one(rng, (3, 37, 6, 5))
+    w = _plus_minus_one(rng, (5, 37, 3, 3))
+    exact = conv2d_forward_reference(x.astype(np.int64), w.astype(np.int64))
+    np.testing.assert_array_equal(conv2d_forward(x, w), exact.astype(np.float32))
+    dx, dw = conv2d_backward(x, w, np.ones((3, 5, 6, 5), np.float32))
+    dx_exact, dw_exact = conv2d_backward_reference(x.astype(np.int64), w.astype(np.int64),
+                                                   np.ones((3, 5, 6, 5), np.int64))
+    np.testing.assert_array_equal(dx, dx_exact.astype(np.float32))
+    np.testing.assert_array_equal(dw, dw_exact.astype(np.float32))
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    st.tuples(
+        st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.integers(1, 9), st.integers(1, 3)
+    ).flatmap(
+        lambda s: st.tuples(
+            plus_minus_one_arrays((s[0], s[1], s[2], s[3])),
+            plus_minus_one_arrays((s[4], s[1], 3, 3)),
+            float32_arrays((s[0], s[4], s[2], s[3])),
+        )
+    )
+)
+def test_hypothesis_plus_minus_one_shapes_match_reference(arrays):
+    _check_against_reference(*arrays)
 
 
 @settings(deadline=None, max_examples=30)

@@ -1,0 +1,214 @@
+"""3x3 convolution of any float32 values, and its weight gradient: the
+general kernels (continuous layers, scaled or rotated weights, images).
+
+    y[n, f, i, j]  = sum_{c, a, b} w[f, c, a, b] x[n, c, i + a - 1, j + b - 1]
+    dw[f, c, a, b] = sum_{n, i, j} dy[n, f, i, j] x[n, c, i + a - 1, j + b - 1]
+
+(x = 0 outside the image).  Every output is one sum in a fixed order: y over
+c, then the nine offsets (a, b) row-major; dw over n, then the pixels (i, j)
+row-major.  Products and sums are separate float32 operations: numba
+compiles without ``fastmath``, so LLVM neither fuses them (a fused
+multiply-add rounds once, and exists on some CPUs only) nor reorders a sum,
+and the results are the same bits on every x86-64 CPU and for every thread
+count.  Vectorization runs across outputs: output pixels for y, filters for
+dw.
+
+y uses the layout of :mod:`.conv2d_signed` (images side by side, each with
+a ring of zeros, one ``prange`` iteration per block of images).  dw splits
+its 9C sums (c, a, b) among the threads; each thread runs over the whole
+batch for its share, so no sum is split.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+from .conv2d_signed import images_per_block
+
+__all__ = ["float_conv2d", "float_conv2d_weight_grad", "pad_images", "filters_last"]
+
+
+@njit(cache=True)
+def pad_images(x, n0, nb, c0, c1, xp):
+    """``xp[c - c0, m (H+2)(W+2) + (i+1)(W+2) + j+1] = x[n0 + m, c, i, j]``
+    for channels c0..c1-1 of images n0..n0+nb-1 (the ring of zeros around
+    each image is left as it is)."""
+    height, width = x.shape[2], x.shape[3]
+    wp = width + 2
+    qp = (height + 2) * wp
+    for c in range(c0, c1):
+        for m in range(nb):
+            for i in range(height):
+                dst = xp[c - c0, m * qp + (i + 1) * wp + 1:]
+                src = x[n0 + m, c, i]
+                for j in range(width):
+                    dst[j] = src[j]
+
+
+@njit(cache=True)
+def filters_last(dy, n, dyt):
+    """``dyt[i W + j, f] = dy[n, f, i, j]``: one image's gradient with the
+    filters contiguous, the lanes of the weight-gradient kernels."""
+    features, height, width = dy.shape[1], dy.shape[2], dy.shape[3]
+    for f in range(features):
+        for i in range(height):
+            for j in range(width):
+                dyt[i * width + j, f] = dy[n, f, i, j]
+
+
+@njit(cache=True)
+def _add_nine_products(xrow, w9, wp, lo, length, out):
+    """``out[q] += w9[3a+b] * xrow[lo + q + (a-1)(W+2) + (b-1)]`` over the
+    nine offsets in order (views start at their shift: no negative index)."""
+    x0 = xrow[lo - wp - 1:]
+    x1 = xrow[lo - wp:]
+    x2 = xrow[lo - wp + 1:]
+    x3 = xrow[lo - 1:]
+    x4 = xrow[lo:]
+    x5 = xrow[lo + 1:]
+    x6 = xrow[lo + wp - 1:]
+    x7 = xrow[lo + wp:]
+    x8 = xrow[lo + wp + 1:]
+    w0, w1, w2, w3, w4, w5, w6, w7, w8 = w9[0], w9[1], w9[2], w9[3], w9[4], w9[5], w9[6], w9[7], w9[8]
+    for q in range(length):
+        acc = out[q]
+        acc += w0 * x0[q]
+        acc += w1 * x1[q]
+        acc += w2 * x2[q]
+        acc += w3 * x3[q]
+        acc += w4 * x4[q]
+        acc += w5 * x5[q]
+        acc += w6 * x6[q]
+        acc += w7 * x7[q]
+        acc += w8 * x8[q]
+        out[q] = acc
+
+
+@njit(cache=True, parallel=True)
+def _float_conv2d_kernel(x, w9, nb_max):
+    batch, channels, height, width = x.shape
+    features = w9.shape[0]
+    wp = width + 2
+    qp = (height + 2) * wp
+    lo = wp + 1
+    y = np.empty((batch, features, height, width), np.float32)
+    blocks = (batch + nb_max - 1) // nb_max
+    for blk in prange(blocks):
+        n0 = blk * nb_max
+        nb = min(nb_max, batch - n0)
+        length = (nb - 1) * qp + height * wp - 1
+        xp = np.zeros((channels, nb * qp), np.float32)
+        acc = np.zeros((features, nb * qp), np.float32)
+        pad_images(x, n0, nb, 0, channels, xp)
+        for c in range(channels):
+            for f in range(features):
+                _add_nine_products(xp[c], w9[f, c], wp, lo, length, acc[f, lo:])
+        for m in range(nb):
+            for f in range(features):
+                for i in range(height):
+                    src = acc[f, m * qp + (i + 1) * wp + 1:]
+                    for j in range(width):
+                        y[n0 + m, f, i, j] = src[j]
+    return y
+
+
+def float_conv2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    r"""3x3 "same" convolution, :math:`y_{nfij} = \sum_{c,a,b} w_{fcab}\,
+    x_{n,c,i+a-1,j+b-1}`, each output summed over c, then (a, b) row-major.
+
+    Parameters
+    ----------
+    x : ndarray, float32, shape (N, C, H, W), C-contiguous
+    w : ndarray, float32, shape (F, C, 3, 3), C-contiguous
+
+    Returns
+    -------
+    y : ndarray, float32, shape (N, F, H, W)
+
+    Examples
+    --------
+    >>> x = np.ones((1, 1, 2, 2), np.float32)
+    >>> float_conv2d(x, np.full((1, 1, 3, 3), 0.5, np.float32))[0, 0]
+    array([[2., 2.],
+           [2., 2.]], dtype=float32)
+    """
+    batch = x.shape[0]
+    nb = max(1, min(images_per_block(x.shape[2], x.shape[3]), -(-batch // max(1, get_num_threads()))))
+    return _float_conv2d_kernel(x, w.reshape(w.shape[0], w.shape[1], 9), nb)
+
+
+@njit(cache=True)
+def _add_pixel_products(xrow, shift, width, height, dyt, acc):
+    """``acc[f] += x[i + a - 1, j + b - 1] * dyt[i W + j, f]`` over the
+    pixels row-major, four at a time (one store of ``acc`` per four)."""
+    wp = width + 2
+    features = acc.shape[0]
+    for i in range(height):
+        src = xrow[i * wp + shift:]
+        rows = dyt[i * width:]
+        j = 0
+        while j + 4 <= width:
+            v0, v1, v2, v3 = src[j], src[j + 1], src[j + 2], src[j + 3]
+            d0, d1, d2, d3 = rows[j], rows[j + 1], rows[j + 2], rows[j + 3]
+            for f in range(features):
+                acc[f] = acc[f] + v0 * d0[f] + v1 * d1[f] + v2 * d2[f] + v3 * d3[f]
+            j += 4
+        while j < width:
+            v0 = src[j]
+            d0 = rows[j]
+            for f in range(features):
+                acc[f] += v0 * d0[f]
+            j += 1
+
+
+@njit(cache=True, parallel=True)
+def _float_weight_grad_kernel(x, dy, blocks):
+    batch, channels, height, width = x.shape
+    features = dy.shape[1]
+    wp = width + 2
+    qp = (height + 2) * wp
+    targets = 9 * channels
+    dw = np.zeros((channels, 9, features), np.float32)
+    for blk in prange(blocks):
+        k0 = blk * targets // blocks
+        k1 = (blk + 1) * targets // blocks
+        c0, c1 = k0 // 9, (k1 + 8) // 9
+        xp = np.zeros((c1 - c0, qp), np.float32)
+        dyt = np.empty((height * width, features), np.float32)
+        for n in range(batch):
+            pad_images(x, n, 1, c0, c1, xp)
+            filters_last(dy, n, dyt)
+            for k in range(k0, k1):
+                c, ab = k // 9, k % 9
+                # pixel (i, j) reads padded position (i + a) (W+2) + j + b
+                shift = (ab // 3) * wp + ab % 3
+                _add_pixel_products(xp[c - c0], shift, width, height, dyt, dw[c, ab])
+    return dw
+
+
+def float_conv2d_weight_grad(x: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    r"""Weight gradient of :func:`float_conv2d`: :math:`dw_{fcab} =
+    \sum_{n,i,j} dy_{nfij}\, x_{n,c,i+a-1,j+b-1}`, each summed over n, then
+    the pixels row-major (padded neighbours add a zero product).
+
+    Parameters
+    ----------
+    x : ndarray, float32, shape (N, C, H, W), C-contiguous
+    dy : ndarray, float32, shape (N, F, H, W), C-contiguous
+
+    Returns
+    -------
+    dw : ndarray, float32, shape (F, C, 3, 3)
+
+    Examples
+    --------
+    >>> dw = float_conv2d_weight_grad(np.ones((1, 1, 2, 2), np.float32), np.ones((1, 1, 2, 2), np.float32))
+    >>> dw[0, 0]
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]], dtype=float32)
+    """
+    blocks = max(1, min(9 * x.shape[1], get_num_threads()))
+    dw = _float_weight_grad_kernel(x, dy, blocks)
+    return np.ascontiguousarray(dw.reshape(x.shape[1], 3, 3, dy.shape[1]).transpose(3, 0, 1, 2))

@@ -1,0 +1,184 @@
+"""3x3 convolution whose weights are +-1: the forward pass of a binarized
+layer and its input gradient, by table lookup (:mod:`.signed_sums`).
+
+    y[n, f, i, j] = sum_{c, a, b} s[f, c, a, b] x[n, c, i + a - 1, j + b - 1],
+
+s in {-1, +1}, x any float32 (zero outside the image).  The channels are
+taken four at a time: for each group g of four channels and each pixel, the
+16 signed sums of the four channel values form a table, and the group's
+contribution to y[n, f] at offset (a, b) is one lookup, at the pattern of
+the four signs ``s[f, 4g:4g+4, a, b]``.  Each output is summed in one fixed
+order,
+
+    y = (...((T_0[p_0,0] + T_0[p_0,1]) + ... + T_0[p_0,8]) + T_1[p_1,0] ...)
+
+over groups g, then the nine offsets (a, b) in row-major order, whatever
+the thread count or the CPU: only additions, none reassociated (no
+``fastmath``).
+
+Layout: a block of images is laid side by side with a ring of zeros around
+each (padded width W + 2), so the nine offsets are nine constant shifts of
+one flat pixel index q and the innermost loop runs over q, a contiguous
+vectorized sweep across output pixels (the border positions it also
+computes are discarded).  The images are split into blocks, one per
+``prange`` iteration; an output depends only on its own image, so the
+blocking (which follows the thread count) never changes a result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import get_num_threads, njit, prange
+
+from .signed_sums import ENTRIES, GROUP, store_signed_sums
+
+__all__ = ["conv_sign_patterns", "signed_conv2d", "images_per_block", "BLOCK_PIXELS"]
+
+BLOCK_PIXELS = 1024
+"""Target of padded pixels per block of images: a table of 16 floats per
+pixel (64 KiB) stays in a core's L2 cache, near L1."""
+
+
+@njit(cache=True)
+def images_per_block(height, width):
+    """Most images laid side by side in one block: ``max(1, BLOCK_PIXELS //
+    ((H + 2)(W + 2)))`` (shapes only).
+
+    Examples
+    --------
+    >>> images_per_block(8, 8), images_per_block(4, 4), images_per_block(32, 32)
+    (10, 28, 1)
+    """
+    return max(1, BLOCK_PIXELS // ((height + 2) * (width + 2)))
+
+
+@njit(cache=True)
+def conv_sign_patterns(s):
+    """``p[f, g, 3a + b]``: bit l set where ``s[f, 4g + l, a, b] >= 0``
+    (channels past C read as -1, their table value is 0 anyway).
+
+    Examples
+    --------
+    >>> s = -np.ones((1, 5, 3, 3), np.float32); s[0, 1, 0, 2] = 1; s[0, 4, 2, 2] = 1
+    >>> p = conv_sign_patterns(s)
+    >>> p.shape, p[0, 0, 2], p[0, 1, 8], p[0, 0, 0]
+    ((1, 2, 9), np.int64(2), np.int64(1), np.int64(0))
+    """
+    features, channels = s.shape[0], s.shape[1]
+    groups = (channels + GROUP - 1) // GROUP
+    p = np.zeros((features, groups, 9), np.int64)
+    for f in range(features):
+        for c in range(channels):
+            for a in range(3):
+                for b in range(3):
+                    if s[f, c, a, b] >= 0:
+                        p[f, c // GROUP, 3 * a + b] |= 1 << (c % GROUP)
+    return p
+
+
+@njit(cache=True)
+def _build_tables(x, n0, nb, g, table):
+    """``table[e, q]``: the signed sums of channels 4g..4g+3 at padded pixel
+    q of the block's images n0..n0+nb-1 (border positions stay 0)."""
+    _, channels, height, width = x.shape
+    wp = width + 2
+    qp = (height + 2) * wp
+    c = GROUP * g
+    zero = np.float32(0.0)
+    for m in range(nb):
+        n = n0 + m
+        for i in range(height):
+            base = m * qp + (i + 1) * wp + 1
+            for j in range(width):
+                v0 = x[n, c, i, j]
+                v1 = x[n, c + 1, i, j] if c + 1 < channels else zero
+                v2 = x[n, c + 2, i, j] if c + 2 < channels else zero
+                v3 = x[n, c + 3, i, j] if c + 3 < channels else zero
+                store_signed_sums(table, base + j, v0, v1, v2, v3)
+
+
+@njit(cache=True)
+def _add_nine_lookups(table, p, wp, lo, length, out):
+    """``out[q] += table[p[3a+b], lo + q + (a-1)(W+2) + (b-1)]`` over the
+    nine offsets in order, for q in 0..length-1."""
+    # each row view starts at its own shift, so every index below is q >= 0
+    # and numba emits no negative-index wraparound (which stops vectorizing)
+    t0 = table[p[0], lo - wp - 1:]
+    t1 = table[p[1], lo - wp:]
+    t2 = table[p[2], lo - wp + 1:]
+    t3 = table[p[3], lo - 1:]
+    t4 = table[p[4], lo:]
+    t5 = table[p[5], lo + 1:]
+    t6 = table[p[6], lo + wp - 1:]
+    t7 = table[p[7], lo + wp:]
+    t8 = table[p[8], lo + wp + 1:]
+    for q in range(length):
+        acc = out[q]
+        acc += t0[q]
+        acc += t1[q]
+        acc += t2[q]
+        acc += t3[q]
+        acc += t4[q]
+        acc += t5[q]
+        acc += t6[q]
+        acc += t7[q]
+        acc += t8[q]
+        out[q] = acc
+
+
+@njit(cache=True, parallel=True)
+def _signed_conv2d_kernel(x, p, features, nb_max):
+    batch, channels, height, width = x.shape
+    groups = p.shape[1]
+    wp = width + 2
+    qp = (height + 2) * wp
+    lo = wp + 1                       # first interior pixel of the block
+    y = np.empty((batch, features, height, width), np.float32)
+    blocks = (batch + nb_max - 1) // nb_max
+    for blk in prange(blocks):
+        n0 = blk * nb_max
+        nb = min(nb_max, batch - n0)
+        length = (nb - 1) * qp + height * wp - 1   # up to the last interior pixel
+        table = np.zeros((ENTRIES, nb * qp), np.float32)
+        acc = np.zeros((features, nb * qp), np.float32)
+        for g in range(groups):
+            _build_tables(x, n0, nb, g, table)
+            for f in range(features):
+                _add_nine_lookups(table, p[f, g], wp, lo, length, acc[f, lo:])
+        for m in range(nb):
+            for f in range(features):
+                for i in range(height):
+                    src = acc[f, m * qp + (i + 1) * wp + 1:]
+                    for j in range(width):
+                        y[n0 + m, f, i, j] = src[j]
+    return y
+
+
+def signed_conv2d(x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    r"""3x3 "same" convolution of any float32 ``x`` with +-1 weights ``s``:
+    :math:`y_{nfij} = \sum_{c,a,b} s_{fcab}\, x_{n,c,i+a-1,j+b-1}`, summed in
+    the fixed order of the module docstring.
+
+    Parameters
+    ----------
+    x : ndarray, float32, shape (N, C, H, W), C-contiguous
+    s : ndarray, float32, shape (F, C, 3, 3), values in {-1, +1}
+        (the caller checks; an entry >= 0 counts as +1, others as -1).
+
+    Returns
+    -------
+    y : ndarray, float32, shape (N, F, H, W)
+
+    Examples
+    --------
+    >>> x = np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3)
+    >>> s = -np.ones((1, 1, 3, 3), np.float32); s[0, 0, 1, 1] = 1
+    >>> signed_conv2d(x, s)[0, 0]        # x - (sum of the neighbours inside)
+    array([[ -8., -13.,  -8.],
+           [-15., -28., -17.],
+           [ -8., -19.,  -8.]], dtype=float32)
+    """
+    batch = x.shape[0]
+    threads = max(1, get_num_threads())
+    nb = max(1, min(images_per_block(x.shape[2], x.shape[3]), -(-batch // threads)))
+    return _signed_conv2d_kernel(x, conv_sign_patterns(s), s.shape[0], nb)

@@ -1,0 +1,122 @@
+"""Sums with a +-1 factor, four terms at a time, by table lookup.
+
+In a binary network one factor of most products is +-1: the weights in the
+forward pass and in the input gradient, the activations in the weight
+gradient.  A sum ``sum_k s_k v_k`` with ``s_k`` in {-1, +1} then needs no
+multiplication, and four terms of it need only one addition once the 16
+possible signed sums of four values are tabulated:
+
+    table[e] = (s_0 v_0 + s_1 v_1) + (s_2 v_2 + s_3 v_3),
+    s_l = +1 if bit l of e is set, else -1          (e = 0 .. 15)
+
+(24 additions per table: 4 + 4 pair sums, then 16 sums of pairs).  The sum
+over a group of four is then ``table[pattern]`` with ``pattern`` the four
+signs as bits, and a long sum is one lookup per four terms, added in a fixed
+order.  Each table entry is rounded twice, the same way wherever it is
+computed: products with a +-1 factor are exact, so no fused multiply-add
+could change them, and nothing is reassociated.  The kernels that build the
+tables vectorize across the table's lanes (pixels or filters), never along
+a sum.
+
+Sign convention (as :func:`bingeo.bnn.layers.sign_forward`): bit 1 stands
+for +1, i.e. ``s >= 0``; a +-1 array holds only -1.0 and +1.0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["GROUP", "ENTRIES", "store_signed_sums", "signed_sums_reference", "is_plus_minus_one",
+           "MAX_EXACT_INTEGER"]
+
+GROUP = 4
+"""Terms per lookup."""
+
+ENTRIES = 1 << GROUP
+"""Entries of one table: every sign pattern of a group."""
+
+MAX_EXACT_INTEGER = 1 << 24
+"""float32 holds every integer of magnitude up to 2**24 exactly: a sum of
+fewer than 2**24 products of +-1 values is exact in any order."""
+
+
+@njit(cache=True, inline="always")
+def store_signed_sums(table, lane, v0, v1, v2, v3):
+    """``table[e, lane] = (s0 v0 + s1 v1) + (s2 v2 + s3 v3)`` for e = 0..15,
+    with ``s_l = +1`` where bit l of e is set, else -1 (see the module).
+
+    ``table`` is (16, lanes); the callers loop over ``lane``, which LLVM
+    vectorizes.
+
+    Examples
+    --------
+    >>> t = np.zeros((16, 1), np.float32)
+    >>> store_signed_sums(t, 0, np.float32(1), np.float32(2), np.float32(4), np.float32(8))
+    >>> t[0, 0], t[15, 0], t[0b0101, 0]    # -15, +15, 1 - 2 + 4 - 8
+    (np.float32(-15.0), np.float32(15.0), np.float32(-5.0))
+    """
+    a0 = -v0 - v1
+    a1 = v0 - v1
+    a2 = v1 - v0
+    a3 = v0 + v1
+    b0 = -v2 - v3
+    b1 = v2 - v3
+    b2 = v3 - v2
+    b3 = v2 + v3
+    table[0, lane] = a0 + b0
+    table[1, lane] = a1 + b0
+    table[2, lane] = a2 + b0
+    table[3, lane] = a3 + b0
+    table[4, lane] = a0 + b1
+    table[5, lane] = a1 + b1
+    table[6, lane] = a2 + b1
+    table[7, lane] = a3 + b1
+    table[8, lane] = a0 + b2
+    table[9, lane] = a1 + b2
+    table[10, lane] = a2 + b2
+    table[11, lane] = a3 + b2
+    table[12, lane] = a0 + b3
+    table[13, lane] = a1 + b3
+    table[14, lane] = a2 + b3
+    table[15, lane] = a3 + b3
+
+
+def signed_sums_reference(v):
+    """Reference of :func:`store_signed_sums` for one lane: the 16 sums
+    ``sum_l s_l v_l`` from their definition, shape (16,).
+
+    >>> signed_sums_reference(np.array([1.0, 2.0, 4.0, 8.0]))[[0, 15, 5]]
+    array([-15.,  15.,  -5.])
+    """
+    v = np.asarray(v)
+    signs = np.array([[1 if (e >> l) & 1 else -1 for l in range(GROUP)] for e in range(ENTRIES)])
+    return (signs * v[None, :]).sum(axis=1)
+
+
+@njit(cache=True, parallel=True)
+def _count_not_plus_minus_one(flat, blocks):
+    size = flat.shape[0]
+    counts = np.zeros(blocks, np.int64)
+    for blk in prange(blocks):
+        n = 0
+        for i in range(blk * size // blocks, (blk + 1) * size // blocks):
+            v = flat[i]
+            n += (v != 1.0) & (v != -1.0)
+        counts[blk] = n
+    return counts.sum()
+
+
+def is_plus_minus_one(a: np.ndarray) -> bool:
+    """True when every entry of the float32 array ``a`` is -1.0 or +1.0.
+
+    Examples
+    --------
+    >>> is_plus_minus_one(np.array([1, -1, 1], np.float32)), is_plus_minus_one(np.array([1, 0], np.float32))
+    (True, False)
+    """
+    flat = a.reshape(-1)
+    if flat.size == 0:
+        return False
+    blocks = max(1, min(16, flat.size // (1 << 16)))
+    return int(_count_not_plus_minus_one(flat, blocks)) == 0
