@@ -10,17 +10,19 @@ gradient with respect to the scores.
   ``loss = mean over N of (logsumexp(out[n]) - out[n, label[n]])``.
 
 Both accumulate in float64 and return the loss as a Python float and the
-gradient as float32.  Serial loops; see :mod:`.conv2d` for why no ``prange``.
+gradient as float32.  The softmax uses :mod:`.portable_math`'s exp and log,
+built from +, -, *, / only, so that its bits do not depend on the CPU's C
+library.  Serial loops; see :mod:`.conv2d` for why no ``prange``.
 """
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 from numba import njit
 
 from .checks import require_float32, require_nonempty, require_shape
+from .portable_math import exp_portable, log_portable
 
 __all__ = [
     "squared_hinge_loss",
@@ -58,12 +60,12 @@ def _softmax_cross_entropy_kernel(out, labels, dout):
             top = max(top, np.float64(row[m]))
         z = 0.0
         for m in range(classes):
-            z += math.exp(row[m] - top)
-        log_z = top + math.log(z)
+            z += exp_portable(row[m] - top)
+        log_z = top + log_portable(z)
         label = labels[n]
         total += log_z - row[label]
         for m in range(classes):
-            p = math.exp(row[m] - log_z)
+            p = exp_portable(row[m] - log_z)
             dout[n, m] = (p - (1.0 if m == label else 0.0)) / batch
     return total / batch
 
