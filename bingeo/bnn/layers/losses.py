@@ -12,11 +12,10 @@ gradient with respect to the scores.
 Both accumulate in float64 and return the loss as a Python float and the
 gradient as float32.  The softmax uses :mod:`.portable_math`'s exp and log,
 built from +, -, *, / only, so that its bits do not depend on the CPU's C
-library.  Serial loops; see :mod:`.conv2d` for why no ``prange``.
+library.  Serial loops: the scores are a few thousand numbers.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 from numba import njit
