@@ -180,7 +180,7 @@ def _inside(value: float, dtype: np.dtype, toward: float) -> float:
 
 def float_arrays(shape=None, *, dtype=np.float64, min_value=None, max_value=None,
                  allow_nan: bool = False, allow_infinity: bool = False,
-                 allow_subnormal: bool = True) -> st.SearchStrategy[np.ndarray]:
+                 allow_subnormal: bool | None = None) -> st.SearchStrategy[np.ndarray]:
     """Float arrays of ``shape``: finite by default, with hypothesis' edge
     values (+-0.0, subnormals, the bounds) among the elements.
 
@@ -192,8 +192,10 @@ def float_arrays(shape=None, *, dtype=np.float64, min_value=None, max_value=None
     min_value, max_value : float or None
         finite bounds on the elements (min_value <= max_value), rounded
         inward to ``dtype``.
-    allow_nan, allow_infinity, allow_subnormal : bool
+    allow_nan, allow_infinity : bool
         allow_infinity needs at most one bound.
+    allow_subnormal : bool or None
+        None: subnormals wherever the bounds admit them.
 
     Examples
     --------
@@ -215,7 +217,8 @@ def float_arrays(shape=None, *, dtype=np.float64, min_value=None, max_value=None
     hi = None if max_value is None else check_real(max_value, "max_value", low=-np.inf if lo is None else lo)
     allow_nan = check_bool(allow_nan, "allow_nan")
     allow_infinity = check_bool(allow_infinity, "allow_infinity")
-    allow_subnormal = check_bool(allow_subnormal, "allow_subnormal")
+    if allow_subnormal is not None:
+        allow_subnormal = check_bool(allow_subnormal, "allow_subnormal")
     if allow_infinity and lo is not None and hi is not None:
         raise ValueError("allow_infinity must be False when both min_value and max_value are given")
     lo_in = None if lo is None else _inside(lo, dt, np.inf)

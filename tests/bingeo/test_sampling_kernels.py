@@ -17,6 +17,7 @@ from numba import njit
 from bingeo import sample_cos, sample_pair_cos
 from bingeo.sampling import cpu, sfc64
 from bingeo.seeding import chunk_generators, chunk_sfc64_states
+from bingeo.testing.strategies import dims, iid_laws, quantizers
 from tests.bingeo import naive_sampling as naive
 from tests.tolerances import sum_rtol
 
@@ -82,9 +83,8 @@ def test_cos_kernels_match_reference(small_chunks, dist, quantizer):
 
 
 @settings(deadline=None, max_examples=25)
-@given(d=st.integers(1, 40), trials=st.integers(0, 30), seed=st.integers(0, 2**32),
-       dist=st.sampled_from(["normal", "uniform", "laplace", "t:2.5", "aniso:7"]),
-       quantizer=st.sampled_from(["sign", "ternary:0.3", "ternary:0", "kbit:1", "kbit:4:1", "rotated-sign"]))
+@given(d=dims(max_d=40), trials=st.integers(0, 30), seed=st.integers(0, 2**32), dist=iid_laws(),
+       quantizer=quantizers())
 def test_cos_kernels_match_reference_on_hypothesis_inputs(d, trials, seed, dist, quantizer):
     # chunks of 24 draws: several chunk streams in most examples
     cpu.CHUNK_DRAWS, saved = 24, cpu.CHUNK_DRAWS

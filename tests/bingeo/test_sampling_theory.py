@@ -1,7 +1,8 @@
 """The samplers against the exact results of :mod:`theory`, at fixed seeds.
 
 Every check is |estimate - exact| <= z * SE with z = ``Z_ISSUE`` (5; one
-check fails by chance with probability 5.7e-7), the SE from theory:
+check fails by chance with probability 5.7e-7), asserted by
+``bingeo.testing.assert_mc_agrees``, the SE from theory:
 
 * mean of n cosines: SE = sqrt(Var(cos) / n), Var from theory;
 * sample variance s^2 of n cosines: SE = sqrt((mu_4 - s^4) / n), the large-n
@@ -25,17 +26,17 @@ from scipy import integrate, stats
 
 import theory
 from bingeo import sample_cos, sample_pair_cos
-from tests.tolerances import FALSE_FAILURE_RATE, Z_ISSUE
-
-Z = Z_ISSUE
+from bingeo.testing import assert_mc_agrees
+from tests.tolerances import FALSE_FAILURE_RATE, Z_ISSUE_RATE
 
 
 def trials_for(d: int) -> int:
     return 20_000 if d <= 1000 else 4_000
 
 
-def z_score(estimate, exact, se):
-    return (estimate - exact) / se
+def agrees(estimate, exact, se):
+    """|estimate - exact| <= Z_ISSUE * se."""
+    assert_mc_agrees(estimate, exact, se, false_failure_rate=Z_ISSUE_RATE)
 
 
 # --------------------------------------------------------------------------
@@ -47,12 +48,10 @@ def test_sign_mean_and_variance_match_theory(d):
     n = trials_for(d)
     c = sample_cos(d, n, seed=1000 + d)
     var = theory.var_cos_value(d)
-    z_mean = z_score(c.mean(), theory.mean_cos_value(d), math.sqrt(var / n))
+    agrees(c.mean(), theory.mean_cos_value(d), math.sqrt(var / n))
     s2 = c.var(ddof=1)
     mu4 = np.mean((c - c.mean()) ** 4)
-    z_var = z_score(s2, var, math.sqrt((mu4 - s2**2) / n))
-    assert abs(z_mean) <= Z, f"d={d}: mean z = {z_mean:.2f}"
-    assert abs(z_var) <= Z, f"d={d}: variance z = {z_var:.2f}"
+    agrees(s2, var, math.sqrt((mu4 - s2**2) / n))
 
 
 def test_d1_cosine_is_exactly_one():
@@ -76,15 +75,13 @@ def test_rotated_sign_of_normal_has_the_sign_law(d):
     # is that of sign.
     n = 20_000
     c = sample_cos(d, n, quantizer="rotated-sign", seed=3)
-    z = z_score(c.mean(), theory.mean_cos_value(d), math.sqrt(theory.var_cos_value(d) / n))
-    assert abs(z) <= Z, f"z = {z:.2f}"
+    agrees(c.mean(), theory.mean_cos_value(d), math.sqrt(theory.var_cos_value(d) / n))
 
 
 def test_equal_scales_anisotropic_normal_has_the_sign_law():
     d, n = 20, 20_000
     c = sample_cos(d, n, dist=np.full(d, 3.5), seed=8)
-    z = z_score(c.mean(), theory.mean_cos_value(d), math.sqrt(theory.var_cos_value(d) / n))
-    assert abs(z) <= Z, f"z = {z:.2f}"
+    agrees(c.mean(), theory.mean_cos_value(d), math.sqrt(theory.var_cos_value(d) / n))
 
 
 def test_xnor_scale_leaves_the_cosine_unchanged():
@@ -102,9 +99,8 @@ def test_pair_cosine_mean_and_variance(d):
     n = trials_for(d)
     c = sample_pair_cos(d, n, seed=50 + d)
     var = theory.pair_var_cos_value(d)
-    z_mean = z_score(c.mean(), 0.0, math.sqrt(var / n))
-    z_var = z_score(np.mean(c**2), var, math.sqrt(np.var(c**2) / n))
-    assert abs(z_mean) <= Z and abs(z_var) <= Z, f"z = {z_mean:.2f}, {z_var:.2f}"
+    agrees(c.mean(), 0.0, math.sqrt(var / n))
+    agrees(np.mean(c**2), var, math.sqrt(np.var(c**2) / n))
 
 
 def test_pair_cosine_in_one_dimension_is_plus_or_minus_one():
@@ -161,8 +157,7 @@ def test_non_gaussian_sign_approaches_its_own_limit(name):
     assert math.isclose(limit, theory.limit_cos_value(x, q_sym), rel_tol=1e-9)
     d, n = 1000, 20_000
     c = sample_cos(d, n, dist=dist, quantizer=quantizer, seed=21)
-    z = z_score(c.mean(), limit + b / d, math.sqrt(v / d / n))
-    assert abs(z) <= Z, f"{name}: z = {z:.2f} (bias b/d = {b / d:.2e})"
+    agrees(c.mean(), limit + b / d, math.sqrt(v / d / n))
 
 
 @pytest.mark.parametrize("tau", [0.3, theory.TERNARY_TAU_OPT_VALUE, 1.2])
@@ -174,5 +169,4 @@ def test_ternary_matches_ternary_cos(tau):
     assert math.isclose(limit, theory.ternary_cos_value(tau), rel_tol=1e-9)
     d, n = 1000, 20_000
     c = sample_cos(d, n, quantizer=f"ternary:{tau!r}", seed=33)
-    z = z_score(c.mean(), limit + b / d, math.sqrt(v / d / n))
-    assert abs(z) <= Z, f"tau={tau}: z = {z:.2f}"
+    agrees(c.mean(), limit + b / d, math.sqrt(v / d / n))
