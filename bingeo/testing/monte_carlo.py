@@ -73,8 +73,8 @@ def _show(x: float) -> str:
 
 def assert_mc_agrees(samples_or_estimate, exact, se=None, *, false_failure_rate: float = FALSE_FAILURE_RATE,
                      n_checks: int = 1):
-    """Assert that a Monte Carlo estimate agrees with an exact value:
-    |estimate - exact| <= z * SE, z = ``z_bound(n_checks,
+    """Assert that a Monte Carlo estimate agrees with an exact value, that
+    is |estimate - exact| <= z * SE with z = ``z_bound(n_checks,
     false_failure_rate=false_failure_rate)``.
 
     Parameters
