@@ -12,9 +12,12 @@ x[n, c, i + a - 1, j + b - 1]``.
 
 Each sum goes to the kernel that fits its operands, all numba, on all cores:
 
+* inputs and weights in {-1, +1} (the forward pass of every binary layer
+  after the first): the bit-packed XNOR-popcount sums of
+  :func:`bingeo.bnn.packed.binary_conv3x3_sums`, exact integers;
 * weights in {-1, +1} (a binarized layer): :mod:`.conv2d_signed`, table
   lookups four channels at a time, no multiplications; used for the forward
-  pass and the input gradient;
+  pass of the first layer and the input gradient;
 * inputs in {-1, +1} (every binary layer after the first):
   :mod:`.conv2d_signed_grad` for the weight gradient, four pixels at a time;
 * anything else (images, continuous layers, scaled or rotated weights):
@@ -74,6 +77,18 @@ def flipped_kernels(w: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(w[:, :, ::-1, ::-1].transpose(1, 0, 2, 3))
 
 
+def _packed_conv2d(x, w):
+    """The integer sums of +-1 ``x`` and ``w`` by XNOR-popcount, as float32
+    (exact: |y| <= 9 C < 2**24)."""
+    # imported here: bingeo.bnn.packed builds on these layers, so a module
+    # level import would be circular
+    from ..packed.bits import pack_conv_weights, pack_signs_channels_last
+    from ..packed.conv import binary_conv3x3_sums
+
+    sums = binary_conv3x3_sums(pack_signs_channels_last(x), pack_conv_weights(w), x.shape[1])
+    return sums.astype(np.float32)
+
+
 def _check_conv(x, w):
     require_float32("x", x, 4)
     require_float32("w", w, 4)
@@ -109,9 +124,11 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
            [7., 8., 0.]], dtype=float32)
     """
     _check_conv(x, w)
-    if is_plus_minus_one(w):
-        return signed_conv2d(x, w)
-    return float_conv2d(x, w)
+    if not is_plus_minus_one(w):
+        return float_conv2d(x, w)
+    if is_plus_minus_one(x):
+        return _packed_conv2d(x, w)
+    return signed_conv2d(x, w)
 
 
 def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
