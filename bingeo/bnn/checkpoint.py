@@ -49,7 +49,9 @@ def _save_npz(path: Path, arrays: dict) -> None:
     atomic_write(path, lambda fh: np.savez(fh, **arrays))
 
 
-def _load_npz(path: Path) -> dict:
+def _load_npz(path: Path, expected_format: str = FORMAT) -> dict:
+    """The arrays of an ``.npz`` file whose ``format`` entry is ``expected_format``
+    (the entry removed); CheckpointError naming the file otherwise."""
     if not path.is_file():
         raise CheckpointError(f"{path}: no such file")
     try:
@@ -58,8 +60,9 @@ def _load_npz(path: Path) -> dict:
     except Exception as exc:  # zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error
         raise CheckpointError(f"{path}: not a readable .npz file ({type(exc).__name__}: {exc})") from None
     tag = arrays.pop("format", None)
-    if tag is None or str(tag) != FORMAT:
-        raise CheckpointError(f"{path}: format tag {None if tag is None else str(tag)!r}, expected {FORMAT!r}")
+    if tag is None or str(tag) != expected_format:
+        raise CheckpointError(f"{path}: format tag {None if tag is None else str(tag)!r}, "
+                              f"expected {expected_format!r}")
     return arrays
 
 

@@ -25,35 +25,63 @@ own.  The innermost loop sweeps all F filters with one activation word.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import overload
 
 from .bits import pack_at_least
 from .checks import require_count, require_pools, require_thresholds, require_words
 from .popcount import popcount64, signed_sum, window_bounds, words_for
 
 __all__ = ["binary_conv3x3_sums", "binary_conv3x3_signs", "binary_conv3x3_sums_reference",
-           "pooled_size", "check_conv_operands"]
+           "pooled_size", "check_conv_operands", "window_sums", "window_term"]
+
+
+def window_term(v, w):
+    """One neighbour's term of a 3x3 sum: ``popcount(v XOR w)`` for packed
+    words (the mismatches), ``v * w`` for floats (the fused first layer).
+
+    >>> window_term(np.uint64(0b1100), np.uint64(0b1010)), window_term(np.float32(0.5), np.float32(-1))
+    (2, np.float32(-0.5))
+    """
+    if isinstance(v, np.uint64):
+        return bin(int(v) ^ int(w)).count("1")
+    return v * w
+
+
+@overload(window_term)
+def _window_term_jit(v, w):
+    if isinstance(v, types.Integer):
+        return lambda v, w: popcount64(v ^ w)
+    return lambda v, w: v * w
+
+
+@njit(cache=True)
+def window_sums(x, w, i, j, acc):
+    """``acc[f] = sum of window_term(x[i + a - 1, j + b - 1, k], w[a, b, k, f])``
+    over the neighbours (a, b) of pixel (i, j) inside the image and all k,
+    for a channels-last x (H, W, K) and w (3, 3, K, F); returns how many
+    neighbours are inside (the zero padding contributes nothing)."""
+    height, width, depth = x.shape
+    a_lo, a_hi = window_bounds(i, height)
+    b_lo, b_hi = window_bounds(j, width)
+    acc[:] = 0
+    for a in range(a_lo, a_hi):
+        for b in range(b_lo, b_hi):
+            for k in range(depth):
+                xv = x[i + a - 1, j + b - 1, k]
+                for f in range(w.shape[3]):
+                    acc[f] += window_term(xv, w[a, b, k, f])
+    return (a_hi - a_lo) * (b_hi - b_lo)
 
 
 @njit(cache=True)
 def conv3x3_sums_image(x, w, channels, acc, out):
     """Sums of one image: x (H, W, C') words, w (3, 3, C', F), out (H, W, F)."""
-    height, width, cw = x.shape
-    filters = w.shape[3]
-    for i in range(height):
-        a_lo, a_hi = window_bounds(i, height)
-        for j in range(width):
-            b_lo, b_hi = window_bounds(j, width)
-            acc[:] = 0
-            for a in range(a_lo, a_hi):
-                for b in range(b_lo, b_hi):
-                    for k in range(cw):
-                        xv = x[i + a - 1, j + b - 1, k]
-                        for f in range(filters):
-                            acc[f] += popcount64(xv ^ w[a, b, k, f])
-            valid = (a_hi - a_lo) * (b_hi - b_lo) * channels
-            for f in range(filters):
-                out[i, j, f] = signed_sum(valid, acc[f])
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            valid = window_sums(x, w, i, j, acc)
+            for f in range(w.shape[3]):
+                out[i, j, f] = signed_sum(valid * channels, acc[f])
 
 
 @njit(cache=True)
@@ -70,6 +98,20 @@ def maxpool_image(z, size, out):
                         out[i, j, f] = max(out[i, j, f], z[size * i + a, size * j + b, f])
 
 
+@njit(cache=True)
+def pool_and_pack_image(sums, pools, thresholds, out):
+    """One image's sums (H, W, F) max-pooled over 2^pools x 2^pools windows,
+    then ``z >= thresholds`` packed into ``out`` (H', W', ceil(F / 64))."""
+    pooled = sums
+    if pools > 0:
+        size = 1 << pools
+        pooled = np.empty_like(sums[:sums.shape[0] // size, :sums.shape[1] // size])
+        maxpool_image(sums, size, pooled)
+    for i in range(pooled.shape[0]):
+        for j in range(pooled.shape[1]):
+            pack_at_least(pooled[i, j], thresholds, out[i, j])
+
+
 @njit(cache=True, parallel=True)
 def _binary_conv3x3_sums_kernel(x, w, channels, out):
     for n in prange(x.shape[0]):
@@ -81,18 +123,11 @@ def _binary_conv3x3_sums_kernel(x, w, channels, out):
 def _binary_conv3x3_signs_kernel(x, w, channels, pools, thresholds, out):
     batch, height, width, _ = x.shape
     filters = w.shape[3]
-    size = 1 << pools
     for n in prange(batch):
         acc = np.empty(filters, np.int64)
         sums = np.empty((height, width, filters), np.int64)
         conv3x3_sums_image(x[n], w, channels, acc, sums)
-        pooled = sums
-        if pools > 0:
-            pooled = np.empty((height // size, width // size, filters), np.int64)
-            maxpool_image(sums, size, pooled)
-        for i in range(pooled.shape[0]):
-            for j in range(pooled.shape[1]):
-                pack_at_least(pooled[i, j], thresholds, out[n, i, j])
+        pool_and_pack_image(sums, pools, thresholds, out[n])
 
 
 def pooled_size(height: int, width: int, pools: int) -> tuple[int, int]:

@@ -23,10 +23,9 @@ import numpy as np
 from numba import njit, prange
 
 from ..layers.checks import require_float32
-from .bits import pack_at_least
 from .checks import require_pools
-from .conv import maxpool_image, pooled_size
-from .popcount import window_bounds, words_for
+from .conv import pool_and_pack_image, pooled_size, window_sums
+from .popcount import words_for
 
 __all__ = ["sums_are_exact", "exact_conv3x3_signs", "FLOAT32_SIGNIFICAND_BITS"]
 
@@ -81,39 +80,22 @@ def sums_are_exact(x: np.ndarray, terms: int) -> bool:
 
 @njit(cache=True)
 def _exact_conv3x3_image(x, w, acc, out):
-    """Float sums of one image: x (C, H, W), w (3, 3, C, F), out (H, W, F)."""
-    channels, height, width = x.shape
-    filters = w.shape[3]
-    for i in range(height):
-        a_lo, a_hi = window_bounds(i, height)
-        for j in range(width):
-            b_lo, b_hi = window_bounds(j, width)
-            acc[:] = 0.0
-            for a in range(a_lo, a_hi):
-                for b in range(b_lo, b_hi):
-                    for c in range(channels):
-                        v = x[c, i + a - 1, j + b - 1]
-                        for f in range(filters):
-                            acc[f] += v * w[a, b, c, f]
+    """Float sums of one image: x (H, W, C) channels last, w (3, 3, C, F), out (H, W, F)."""
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            window_sums(x, w, i, j, acc)
             out[i, j] = acc
 
 
 @njit(cache=True, parallel=True)
 def _exact_conv3x3_signs_kernel(x, w, thresholds, pools, out):
-    batch, _, height, width = x.shape
+    batch, height, width, _ = x.shape
     filters = w.shape[3]
-    size = 1 << pools
     for n in prange(batch):
         acc = np.empty(filters, np.float32)
         sums = np.empty((height, width, filters), np.float32)
         _exact_conv3x3_image(x[n], w, acc, sums)
-        pooled = sums
-        if pools > 0:
-            pooled = np.empty((height // size, width // size, filters), np.float32)
-            maxpool_image(sums, size, pooled)
-        for i in range(pooled.shape[0]):
-            for j in range(pooled.shape[1]):
-                pack_at_least(pooled[i, j], thresholds, out[n, i, j])
+        pool_and_pack_image(sums, pools, thresholds, out[n])
 
 
 def exact_conv3x3_signs(x: np.ndarray, w: np.ndarray, thresholds: np.ndarray, *, pools: int = 0) -> np.ndarray:
@@ -152,5 +134,6 @@ def exact_conv3x3_signs(x: np.ndarray, w: np.ndarray, thresholds: np.ndarray, *,
     pools = require_pools(pools, h, wd)
     out_h, out_w = pooled_size(h, wd, pools)
     out = np.empty((n, out_h, out_w, words_for(w.shape[3])), np.uint64)
-    _exact_conv3x3_signs_kernel(x, w, thresholds, pools, out)
+    # channels last, as the packed layers: one pixel's channels are one run
+    _exact_conv3x3_signs_kernel(np.ascontiguousarray(x.transpose(0, 2, 3, 1)), w, thresholds, pools, out)
     return out

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ...atomic import atomic_write
 from ..architecture import plan_layers
-from ..checkpoint import CheckpointError
+from ..checkpoint import CheckpointError, _load_npz, _save_npz
 from ..config import ModelConfig
 from ..network import Network
 from .export import export_packed, float_first_layer
@@ -63,22 +62,8 @@ def save_packed(path, packed: PackedNetwork) -> Path:
     arrays = dict(_arrays(packed))
     arrays["format"] = np.array(PACKED_FORMAT)
     arrays["config"] = np.array(json.dumps(packed.config.to_dict(), sort_keys=True))
-    return atomic_write(path, lambda fh: np.savez(fh, **arrays))
-
-
-def _read(path: Path) -> dict:
-    if not path.is_file():
-        raise CheckpointError(f"{path}: no such file")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except Exception as exc:  # zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error
-        raise CheckpointError(f"{path}: not a readable .npz file ({type(exc).__name__}: {exc})") from None
-    tag = arrays.pop("format", None)
-    if tag is None or str(tag) != PACKED_FORMAT:
-        raise CheckpointError(f"{path}: format tag {None if tag is None else str(tag)!r}, "
-                              f"expected {PACKED_FORMAT!r}")
-    return arrays
+    _save_npz(Path(path), arrays)
+    return Path(path)
 
 
 def load_packed(path) -> PackedNetwork:
@@ -91,7 +76,7 @@ def load_packed(path) -> PackedNetwork:
         of another dtype or shape than the configuration needs.
     """
     path = Path(path)
-    arrays = _read(path)
+    arrays = _load_npz(path, PACKED_FORMAT)
     try:
         config = ModelConfig.from_dict(json.loads(str(arrays.pop("config"))))
         template = export_packed(Network(config))   # the names, dtypes and shapes this config needs
