@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, Phase, currently_in_test_context, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from bingeo.data.arguments import check_bool, check_int, check_real
 from bingeo.testing.quantizer_properties import Case, Claims, check_case
 from bingeo.testing.quantizer_specs import is_quantizer_spec, quantizer_claims, quantizer_function
-from bingeo.testing.strategies import check_float_dtype, dims, float_arrays
+from bingeo.testing.strategies import check_float_dtype, dims, float_elements
 
 __all__ = ["check_quantizer", "DEFAULT_CLAIMS"]
 
@@ -50,10 +51,24 @@ def _claims(q, options: dict) -> Claims:
     return Claims(**claimed)
 
 
+_ROUND_VALUES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
+"""Values where quantizers put their edges and levels, drawn often."""
+
+
+def _entries(dtype, max_abs: float, allow_subnormal: bool):
+    """Entries over the whole range, over [-4, 4] (the unit scale of
+    thresholds and levels, rarely hit by a draw over +-1e6) and round values
+    with their negatives and both zeros, a third of the draws each."""
+    unit = min(max_abs, 4.0)
+    rounds = [v for r in _ROUND_VALUES if r <= max_abs for v in (r, -r)] + [0.0, -0.0]
+    return st.one_of(float_elements(dtype, min_value=-max_abs, max_value=max_abs, allow_subnormal=allow_subnormal),
+                     float_elements(dtype, min_value=-unit, max_value=unit, allow_subnormal=allow_subnormal),
+                     st.sampled_from(rounds))
+
+
 @st.composite
 def _cases(draw, dtype, max_d: int, max_abs: float, allow_subnormal: bool) -> Case:
-    x = draw(float_arrays(dims(max_d=max_d), dtype=dtype, min_value=-max_abs, max_value=max_abs,
-                          allow_subnormal=allow_subnormal))
+    x = draw(hnp.arrays(dtype, dims(max_d=max_d), elements=_entries(dtype, max_abs, allow_subnormal)))
     d = x.size
     perm = np.array(draw(st.permutations(range(d))), dtype=np.intp)
     return Case(x, perm, draw(st.integers(1, d)), draw(st.integers(-8, 8)), draw(st.floats(1 / 64, 64)))
@@ -67,7 +82,8 @@ def check_quantizer(q, *, elementwise=CLAIMED, monotone=CLAIMED, idempotent=CLAI
     and raise AssertionError with a falsifying example if one fails.
 
     ``q`` maps a 1-D float array x (length 1 to ``max_d``, finite entries in
-    [-max_abs, max_abs], of ``dtype``) to an array of its shape.  Checked:
+    [-max_abs, max_abs], of ``dtype``) to an array of its shape.  The search
+    is derandomized and keeps no example database.  Checked:
 
     * finite output for finite input (always);
     * ``elementwise``: q(x)_i depends on x_i alone: q commutes with

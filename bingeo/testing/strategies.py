@@ -32,7 +32,7 @@ from bingeo.data.arguments import check_bool, check_int, check_real
 from bingeo.sampling.specs import AnisotropicNormal, KBit, Laplace, Normal, RotatedSign, Sign, StudentT, Ternary, \
     Uniform, XnorSign
 
-__all__ = ["QUANTIZER_KINDS", "LAW_KINDS", "dims", "quantizers", "iid_laws", "float_arrays",
+__all__ = ["QUANTIZER_KINDS", "LAW_KINDS", "dims", "quantizers", "iid_laws", "float_arrays", "float_elements",
            "rotation_invariant_vectors"]
 
 QUANTIZER_KINDS = ("sign", "ternary", "kbit", "rotated-sign", "xnor")
@@ -213,6 +213,23 @@ def float_arrays(shape=None, *, dtype=np.float64, min_value=None, max_value=None
             shape = tuple(check_int(s, "shape", low=0) for s in dims_)
         except TypeError:
             raise ValueError(f"shape must be an int, a tuple of ints >= 0 or a strategy, got {shape!r}") from None
+    elements = float_elements(dt, min_value=min_value, max_value=max_value, allow_nan=allow_nan,
+                              allow_infinity=allow_infinity, allow_subnormal=allow_subnormal)
+    return hnp.arrays(dt, shape, elements=elements)
+
+
+def float_elements(dtype=np.float64, *, min_value=None, max_value=None, allow_nan: bool = False,
+                   allow_infinity: bool = False, allow_subnormal: bool | None = None) -> st.SearchStrategy[float]:
+    """The entries :func:`float_arrays` draws: floats of ``dtype`` (its
+    arguments, checked the same way).
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> find(float_elements(np.float32, min_value=0.1, max_value=0.3), lambda v: v < 0.2)
+    0.125
+    """
+    dt = check_float_dtype(dtype)
     lo = None if min_value is None else check_real(min_value, "min_value", low=-np.inf)
     hi = None if max_value is None else check_real(max_value, "max_value", low=-np.inf if lo is None else lo)
     allow_nan = check_bool(allow_nan, "allow_nan")
@@ -225,9 +242,8 @@ def float_arrays(shape=None, *, dtype=np.float64, min_value=None, max_value=None
     hi_in = None if hi is None else _inside(hi, dt, -np.inf)
     if lo_in is not None and hi_in is not None and lo_in > hi_in:
         raise ValueError(f"max_value must leave a {dt} number in [min_value, max_value] = [{lo}, {hi}]")
-    elements = st.floats(lo_in, hi_in, allow_nan=allow_nan, allow_infinity=allow_infinity,
-                         allow_subnormal=allow_subnormal, width=_FLOAT_DTYPES[dt])
-    return hnp.arrays(dt, shape, elements=elements)
+    return st.floats(lo_in, hi_in, allow_nan=allow_nan, allow_infinity=allow_infinity,
+                     allow_subnormal=allow_subnormal, width=_FLOAT_DTYPES[dt])
 
 
 def _scaled_normals(args, batch_shape, dtype):
