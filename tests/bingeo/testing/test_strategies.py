@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from bingeo import sample_cos
 from bingeo.sampling import specs
-from bingeo.testing.strategies import (LAW_KINDS, QUANTIZER_KINDS, dims, float_arrays, iid_laws, quantizers,
-                                       rotation_invariant_vectors)
+from bingeo.testing.strategies import (LAW_KINDS, QUANTIZER_KINDS, dims, float_arrays, float_elements, iid_laws,
+                                       quantizers, rotation_invariant_vectors)
 
 
 @settings(deadline=None, max_examples=40)
@@ -125,6 +125,9 @@ def test_rotation_invariant_vectors_are_scaled_standard_normals():
     (lambda: float_arrays(min_value=0.0, max_value=1.0, allow_infinity=True), "allow_infinity"),
     (lambda: float_arrays(allow_nan=1), "allow_nan"),
     (lambda: float_arrays(allow_subnormal="no"), "allow_subnormal"),
+    (lambda: float_elements(np.float16), "dtype"),
+    (lambda: float_elements(min_value=2.0, max_value=1.0), "max_value"),
+    (lambda: float_elements(max_value=np.nan), "max_value"),
     (lambda: rotation_invariant_vectors(0), "d"),
     (lambda: rotation_invariant_vectors(3.0), "d"),
     (lambda: rotation_invariant_vectors(3, batch_shape=(0,)), "batch_shape"),
