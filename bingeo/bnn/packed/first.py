@@ -1,9 +1,9 @@
 """The first layer on the continuous image, in one fused pass when its sums are exact.
 
-The float engine computes the first layer as ``conv2d_forward`` (im2col
-and BLAS), pools, batch norm and sign; in general its float32 sums depend
-on the order BLAS adds them in, so the packed network calls those same
-primitives (:meth:`.PackedNetwork.forward`).  But when the weights are +-1
+The float engine computes the first layer as ``conv2d_forward``, pools,
+batch norm and sign; in general its float32 sums depend on the order its
+kernel adds them in, so the packed network calls those same primitives
+(:meth:`.PackedNetwork.forward`).  But when the weights are +-1
 (a binary first layer) and the pixels are integer multiples of 2^-k with
 ``terms * max|x| < 2^(24 - k)`` (``terms`` = 9 C, the most values one sum
 adds), every partial sum, in any order, is an integer multiple of 2^-k

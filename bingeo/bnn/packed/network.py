@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from .. import primitives as P
 from ..config import ModelConfig
@@ -32,21 +31,7 @@ from .conv import binary_conv3x3_signs
 from .dense import binary_dense_signs, binary_dense_sums
 from .first import exact_conv3x3_signs, sums_are_exact
 
-__all__ = ["PackedNetwork", "FloatLayer", "BinaryLayer", "one_blas_thread"]
-
-_BLAS = []
-
-
-def one_blas_thread():
-    """A context with BLAS on one thread: the packed kernels' numba threads
-    come right after the first layer's product, and OpenBLAS workers that
-    busy-wait beside them starve them (see :mod:`bingeo.bnn.layers.conv2d`);
-    one BLAS thread gives the same bits (BLAS never splits one dot product).
-    """
-    if not _BLAS:                  # the controller scans the loaded libraries once
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
-
+__all__ = ["PackedNetwork", "FloatLayer", "BinaryLayer"]
 
 @dataclass(frozen=True)
 class FloatLayer:
@@ -179,8 +164,7 @@ class PackedNetwork:
         layer = self.first
         if layer.sign_filters is not None and sums_are_exact(x, layer.fan_in):
             return exact_conv3x3_signs(x, layer.sign_filters, layer.thresholds, pools=layer.pools)
-        with one_blas_thread():
-            y = self._first_layer(x)
+        y = self._first_layer(x)
         if np.isnan(y).any():
             raise ValueError("x: the first layer overflows on these pixel values (NaN after batch norm)")
         return pack_signs_channels_last(y) if y.ndim == 4 else pack_signs(y)
@@ -196,8 +180,7 @@ class PackedNetwork:
         """
         x = self._check_input(x)
         if not self.layers:
-            with one_blas_thread():
-                return self._first_layer(x)
+            return self._first_layer(x)
         a = self._first_signs(x)
         for layer in self.layers[:-1]:
             if layer.kind == "conv":
