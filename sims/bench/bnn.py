@@ -1,138 +1,271 @@
 """Throughput of the binary network: training and inference images per second.
 
-``python -m sims.bench bnn`` times, on all cores, one training step
-(forward, loss, backward, Adam, clip) and one inference pass of the default
-network on digits-sized images, three ways: bingeo's engine (numba layers,
-one BLAS thread as in training), the plain numpy reference step
-(:mod:`bingeo.bnn.reference_step`, same BLAS setting), and PyTorch on the CPU
-when it happens to be installed (with all cores, and with one thread).  Each figure is the
-median over ``--repeats`` timed blocks of ``--steps`` calls after one
-warm-up call (compilation excluded).
+``python -m sims.bench bnn`` times one training step (forward, loss,
+backward, Adam, clip) and one inference pass of a network, on random images
+of its shape, for every engine: bingeo's numba engine (all cores, and one
+thread), the plain numpy reference step (:mod:`bingeo.bnn.reference_step`),
+and PyTorch on the CPU when it happens to be installed (all cores, and one
+thread).  ``--preset digits`` (the default) is the default network on 1x8x8
+images, ``--preset cifar`` a CIFAR-shaped one on 3x32x32.
+
+The engines take turns: each of ``--repeats`` rounds times one block of
+``--steps`` calls of every engine and phase (after one untimed call), so a
+change of the machine's load hits them alike; each figure is the median
+over the rounds.  Compilation happens in a warm-up call before the rounds.
+Beside each figure, its ratio to PyTorch with the same thread count; below
+the table, the machine (CPU and its vector instructions, BLAS, threads).
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from bingeo.bnn import DEFAULT_ARCHITECTURE, ModelConfig, Network, TrainConfig
 from bingeo.bnn.optim import Adam
 from bingeo.bnn.reference_step import reference_forward, reference_train_step
-from bingeo.bnn.train import BLAS_THREADS, train_step, weight_lr_scales
+from bingeo.bnn.train import train_step, weight_lr_scales
 from sims.cli import (ArgumentParser, CliError, atomic_write_json, format_table, positive_int,
                       run_main, run_metadata)
+from sims.machine import machine_info
 
 from .bnn_torch import TorchStep, torch_available
 
-__all__ = ["build_parser", "run", "main"]
+__all__ = ["PRESETS", "ENGINES", "Engine", "build_parser", "model_config", "run", "main", "machine_summary"]
 
 PROG = "python -m sims.bench bnn"
+
+PRESETS = {
+    "digits": {"arch": DEFAULT_ARCHITECTURE, "channels": 1, "image": 8},
+    "cifar": {"arch": "c32-c32-p-c64-c64-p-c128-c128-p-d256", "channels": 3, "image": 32},
+}
+"""Network and image shape per ``--preset``: the digits default, and a
+CIFAR-shaped network (three conv stages of two layers)."""
+
+PHASES = ("train", "inference")
+
+
+@dataclass
+class Engine:
+    """One row group of the table: a name, the threads it uses, and per
+    phase a call that processes one batch (``None``: phase not offered).
+    ``enter`` runs before each timed block (it sets the thread count)."""
+
+    name: str
+    threads: int
+    calls: dict = field(default_factory=dict)
+    enter: Callable[[], None] = lambda: None
+
+
+@dataclass
+class Workload:
+    """What every engine runs on: the configuration, a training batch with
+    labels, an inference batch, the learning rate and rate multipliers."""
+
+    cfg: ModelConfig
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_infer: np.ndarray
+    lr: float
+    lr_scales: dict
 
 
 def build_parser() -> ArgumentParser:
     p = ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
-    p.add_argument("--arch", default=DEFAULT_ARCHITECTURE, help=f"architecture (default {DEFAULT_ARCHITECTURE})")
-    p.add_argument("--image", type=positive_int, default=8, help="image side H = W (default 8, digits)")
-    p.add_argument("--channels", type=positive_int, default=1, help="image channels (default 1)")
+    p.add_argument("--preset", choices=sorted(PRESETS), default="digits",
+                   help="network and image shape (default digits: "
+                        f"{PRESETS['digits']['arch']} on 1x8x8; cifar: {PRESETS['cifar']['arch']} on 3x32x32)")
+    p.add_argument("--arch", help="architecture (default: the preset's)")
+    p.add_argument("--image", type=positive_int, help="image side H = W (default: the preset's)")
+    p.add_argument("--channels", type=positive_int, help="image channels (default: the preset's)")
     p.add_argument("--batch-size", type=positive_int, default=TrainConfig().batch_size,
                    help=f"training batch (default {TrainConfig().batch_size}, the training default)")
     p.add_argument("--infer-batch", type=positive_int, default=256, help="inference batch (default 256)")
-    p.add_argument("--steps", type=positive_int, default=20, help="calls per timed block (default 20)")
-    p.add_argument("--repeats", type=positive_int, default=5, help="timed blocks; the median is kept (default 5)")
+    p.add_argument("--steps", type=positive_int, default=10, help="calls per timed block (default 10)")
+    p.add_argument("--repeats", type=positive_int, default=5,
+                   help="rounds of timed blocks; the median is kept (default 5)")
     p.add_argument("--no-reference", action="store_true", help="skip the numpy reference")
     p.add_argument("--no-torch", action="store_true", help="skip PyTorch even when installed")
-    p.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
+    p.add_argument("--json", metavar="PATH", help="write the records and the machine as JSON to PATH")
     return p
 
 
-def _rate(call, images: int, steps: int, repeats: int) -> float:
-    call()                                         # warm-up: compilation, caches
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
-            call()
-        times.append(time.perf_counter() - start)
-    return images * steps / statistics.median(times)
+def model_config(args) -> ModelConfig:
+    """The benchmarked network: the preset, with --arch, --image, --channels
+    taking precedence."""
+    preset = PRESETS[args.preset]
+    arch = args.arch or preset["arch"]
+    side = args.image or preset["image"]
+    try:
+        return ModelConfig(architecture=arch, input_shape=(args.channels or preset["channels"], side, side),
+                           num_classes=10)
+    except ValueError as exc:
+        raise CliError(f"--arch {arch}: {exc}") from None
+
+
+def _workload(args) -> Workload:
+    cfg = model_config(args)
+    rng = np.random.default_rng(0)
+    return Workload(cfg=cfg,
+                    x_train=rng.uniform(-1, 1, (args.batch_size,) + cfg.input_shape).astype(np.float32),
+                    y_train=rng.integers(0, 10, args.batch_size),
+                    x_infer=rng.uniform(-1, 1, (args.infer_batch,) + cfg.input_shape).astype(np.float32),
+                    lr=1e-4, lr_scales=weight_lr_scales(Network(cfg)))
+
+
+def _core_counts() -> list[int]:
+    import numba
+
+    return sorted({int(numba.config.NUMBA_NUM_THREADS), 1}, reverse=True)
+
+
+def bingeo_engines(work: Workload) -> list[Engine]:
+    """bingeo's engine (float32 numba layers) on all cores and on one."""
+    import numba
+
+    net = Network(work.cfg)
+    opt = Adam(net.parameters(), lr_scales=work.lr_scales)
+    calls = {"train": lambda: train_step(net, opt, work.x_train, work.y_train, loss="hinge", lr=work.lr),
+             "inference": lambda: net.forward(work.x_infer)}
+    return [Engine(f"bingeo, {_threads(n)}", n, calls, lambda n=n: numba.set_num_threads(n))
+            for n in _core_counts()]
+
+
+def reference_engines(work: Workload) -> list[Engine]:
+    """The plain numpy reference step (its products go to numpy's BLAS)."""
+    from threadpoolctl import threadpool_info
+
+    state = {"s": Network(work.cfg).state_dict()}
+    state["a"] = Adam(Network(work.cfg).parameters()).state_dict()
+
+    def step():
+        state["s"], state["a"], _, _ = reference_train_step(state["s"], state["a"], work.x_train, work.y_train,
+                                                            work.cfg, lr=work.lr, lr_scales=work.lr_scales)
+
+    blas = [lib.get("num_threads") or 1 for lib in threadpool_info() if lib.get("user_api") == "blas"]
+    threads = max(blas, default=1)
+    return [Engine(f"numpy reference, BLAS {_threads(threads)}", threads,
+                   {"train": step,
+                    "inference": lambda: reference_forward(state["s"], work.x_infer, work.cfg, training=False)})]
+
+
+def torch_engines(work: Workload) -> list[Engine]:
+    """PyTorch's CPU twin (:mod:`.bnn_torch`) on all cores and on one."""
+    if not torch_available():
+        return []
+    import torch
+
+    engines = []
+    xb, yb, xi = torch.from_numpy(work.x_train), torch.from_numpy(work.y_train), torch.from_numpy(work.x_infer)
+    for n in _core_counts():
+        twin = TorchStep(Network(work.cfg), work.lr_scales, n)
+        engines.append(Engine(f"pytorch {torch.__version__}, {_threads(n)}", n,
+                              {"train": lambda twin=twin: twin.train_step(xb, yb, work.lr),
+                               "inference": lambda twin=twin: twin.infer(xi)},
+                              lambda n=n: torch.set_num_threads(n)))
+    return engines
+
+
+ENGINES = {"bingeo": bingeo_engines, "reference": reference_engines, "torch": torch_engines}
+"""Row groups in table order; each builder returns its engines for a workload."""
+
+
+def _threads(n: int) -> str:
+    return f"{n} thread{'s' if n != 1 else ''}"
+
+
+def _time_block(engine: Engine, call, steps: int) -> float:
+    engine.enter()
+    call()                                         # untimed: the other engines' threads settle
+    start = time.perf_counter()
+    for _ in range(steps):
+        call()
+    return time.perf_counter() - start
 
 
 def run(args) -> list[dict]:
-    """One record per (engine, phase): images per second."""
-    try:
-        cfg = ModelConfig(architecture=args.arch, input_shape=(args.channels, args.image, args.image),
-                          num_classes=10)
-    except ValueError as exc:
-        raise CliError(f"--arch {args.arch}: {exc}") from None
-    rng = np.random.default_rng(0)
-    xb = rng.uniform(-1, 1, (args.batch_size,) + cfg.input_shape).astype(np.float32)
-    yb = rng.integers(0, 10, args.batch_size)
-    xi = rng.uniform(-1, 1, (args.infer_batch,) + cfg.input_shape).astype(np.float32)
-    lr = 1e-4
-    threads = os.cpu_count() or 1
+    """One record per (engine, phase): images per second (median over the
+    rounds) and the ratio to PyTorch with the same thread count."""
+    work = _workload(args)
+    skip = {"reference"} if args.no_reference else set()
+    if args.no_torch:
+        skip.add("torch")
+    engines = [e for key, build in ENGINES.items() if key not in skip for e in build(work)]
+    jobs = [(e, phase) for e in engines for phase in PHASES if e.calls.get(phase) is not None]
+    for engine, phase in jobs:                     # compile and warm every path first
+        engine.enter()
+        engine.calls[phase]()
+    times = {job: [] for job in range(len(jobs))}
+    for _ in range(args.repeats):
+        for j, (engine, phase) in enumerate(jobs):
+            times[j].append(_time_block(engine, engine.calls[phase], args.steps))
+    _restore_threads()
     records = []
-
-    def add(engine, phase, rate):
-        records.append({"engine": engine, "phase": phase, "batch": args.batch_size if phase == "train"
-                        else args.infer_batch, "images_per_second": rate})
-
-    net = Network(cfg)
-    scales = weight_lr_scales(net)
-    opt = Adam(net.parameters(), lr_scales=scales)
-    with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        add("bingeo", "train", _rate(lambda: train_step(net, opt, xb, yb, loss="hinge", lr=lr),
-                                     args.batch_size, args.steps, args.repeats))
-        add("bingeo", "inference", _rate(lambda: net.forward(xi), args.infer_batch, args.steps, args.repeats))
-        if not args.no_reference:
-            _reference(args, cfg, xb, yb, xi, lr, scales, add)
-
-    if not args.no_torch and torch_available():
-        import torch
-        for n in sorted({threads, 1}, reverse=True):
-            twin = TorchStep(Network(cfg), scales, n)
-            txb, tyb, txi = torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(xi)
-            name = f"pytorch {torch.__version__}, {n} thread{'s' if n > 1 else ''}"
-            add(name, "train", _rate(lambda: twin.train_step(txb, tyb, lr), args.batch_size, args.steps,
-                                     args.repeats))
-            add(name, "inference", _rate(lambda: twin.infer(txi), args.infer_batch, args.steps, args.repeats))
-        torch.set_num_threads(threads)
-    for r in records:
-        r["threads"] = threads
+    for j, (engine, phase) in enumerate(jobs):
+        batch = args.batch_size if phase == "train" else args.infer_batch
+        records.append({"engine": engine.name, "threads": engine.threads, "phase": phase, "batch": batch,
+                        "images_per_second": batch * args.steps / statistics.median(times[j])})
+    _add_ratios(records)
     return records
 
 
-def _reference(args, cfg, xb, yb, xi, lr, scales, add) -> None:
-    """Time the plain numpy reference step and forward pass."""
-    ref = Network(cfg)
-    state = {"s": ref.state_dict(), "a": Adam(ref.parameters()).state_dict()}
+def _restore_threads() -> None:
+    """All cores again for numba (and PyTorch, if it ran) after the rounds."""
+    import numba
 
-    def ref_step():
-        state["s"], state["a"], _, _ = reference_train_step(state["s"], state["a"], xb, yb, cfg, lr=lr,
-                                                            lr_scales=scales)
-    add("numpy reference", "train", _rate(ref_step, args.batch_size, args.steps, args.repeats))
-    add("numpy reference", "inference",
-        _rate(lambda: reference_forward(state["s"], xi, cfg, training=False), args.infer_batch,
-              args.steps, args.repeats))
+    numba.set_num_threads(int(numba.config.NUMBA_NUM_THREADS))
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(int(numba.config.NUMBA_NUM_THREADS))
+
+
+def _add_ratios(records: list[dict]) -> None:
+    """``vs_pytorch``: images/s over PyTorch's with the same phase and thread
+    count (None without such a PyTorch row)."""
+    torch_rates = {(r["phase"], r["threads"]): r["images_per_second"] for r in records
+                   if r["engine"].startswith("pytorch")}
+    for r in records:
+        base = torch_rates.get((r["phase"], r["threads"]))
+        r["vs_pytorch"] = r["images_per_second"] / base if base else None
+
+
+def machine_summary(info: dict) -> list[str]:
+    """Two or three lines on the machine for the table's foot."""
+    vector = [f for f in info["cpu_flags"] if f in ("sse2", "avx", "avx2", "fma", "avx512f", "avx512_vpopcntdq")]
+    blas = "; ".join(f"{b.get('internal_api', '?')} {b.get('version', '')} {b.get('architecture', '')} "
+                     f"({b.get('num_threads', '?')} threads)".replace("  ", " ")
+                     for b in info["blas"] if b.get("user_api") == "blas") or "none loaded"
+    versions = info["versions"]
+    return [f"machine: {info['cpu']}, {info['logical_cpus']} logical CPUs, {' '.join(vector)}",
+            f"numba {versions.get('numba')} ({info['numba_threads']} threads"
+            f"{', target ' + info['numba_cpu_name'] if info['numba_cpu_name'] else ''}), "
+            f"numpy {versions.get('numpy')}, BLAS: {blas}"
+            + (f", torch {versions['torch']}" if versions.get("torch") else "")]
 
 
 def main(argv=None) -> int:
-    """Parse, time, print a table (and JSON with ``--json``)."""
+    """Parse, time, print a table and the machine (and JSON with ``--json``)."""
     args = build_parser().parse_args(argv)
 
     def body():
         records = run(args)
-        print(f"{args.arch} on {args.channels}x{args.image}x{args.image} images, "
-              f"{records[0]['threads']} cores")
-        print(format_table(["engine", "phase", "batch", "images/s"],
-                           [[r["engine"], r["phase"], r["batch"], r["images_per_second"]] for r in records],
-                           formats=["", "", "d", ",.0f"]))
+        cfg = model_config(args)
+        c, h, w = cfg.input_shape
+        print(f"{cfg.architecture} on {c}x{h}x{w} images")
+        print(format_table(["engine", "phase", "batch", "images/s", "vs pytorch"],
+                           [[r["engine"], r["phase"], r["batch"], r["images_per_second"], r["vs_pytorch"]]
+                            for r in records],
+                           formats=["", "", "d", ",.0f", ".2f"]))
+        info = machine_info()
+        print("\n".join(machine_summary(info)))
         if args.json:
             atomic_write_json(args.json, {"metadata": run_metadata("sims.bench bnn", args, backend="cpu",
-                                                                   device="cpu"), "records": records})
+                                                                   device="cpu"),
+                                          "machine": info, "records": records})
     return run_main(PROG, body)
 
 

@@ -1,4 +1,4 @@
-"""python -m sims.bnn train|evaluate and python -m sims.bench bnn: outputs, resume, one-line errors."""
+"""python -m sims.bnn train|evaluate: outputs, resume, one-line errors (the benchmark: test_bench_bnn.py)."""
 
 from __future__ import annotations
 
@@ -126,15 +126,3 @@ def test_killed_training_resumes_to_the_uninterrupted_result(tmp_path):
     a, b = load_model(whole).state_dict(), load_model(killed).state_dict()
     for key in a:
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-
-
-def test_bench_reports_every_engine(tmp_path, capsys):
-    from sims.bench import bnn as bench
-    assert bench.main(["--arch", "c4-p-d8", "--steps", "1", "--repeats", "1", "--no-torch",
-                       "--json", str(tmp_path / "b.json")]) == 0
-    records = json.loads((tmp_path / "b.json").read_text())["records"]
-    assert {(r["engine"], r["phase"]) for r in records} == {
-        ("bingeo", "train"), ("bingeo", "inference"), ("numpy reference", "train"), ("numpy reference", "inference")}
-    assert all(r["images_per_second"] > 0 for r in records)
-    assert bench.main(["--arch", "c4-p-p-p-p", "--no-torch"]) == 2
-    assert "does not fit" in capsys.readouterr().err
