@@ -94,16 +94,21 @@ def signed_sums_reference(v):
     return (signs * v[None, :]).sum(axis=1)
 
 
+@njit(cache=True)
+def _count_not_plus_minus_one_serial(flat):
+    n = 0
+    for i in range(flat.shape[0]):
+        # one comparison per entry: this form vectorizes (NaN counts too)
+        n += abs(flat[i]) != 1.0
+    return n
+
+
 @njit(cache=True, parallel=True)
 def _count_not_plus_minus_one(flat, blocks):
     size = flat.shape[0]
     counts = np.zeros(blocks, np.int64)
     for blk in prange(blocks):
-        n = 0
-        for i in range(blk * size // blocks, (blk + 1) * size // blocks):
-            # one comparison per entry: this form vectorizes (NaN counts too)
-            n += abs(flat[i]) != 1.0
-        counts[blk] = n
+        counts[blk] = _count_not_plus_minus_one_serial(flat[blk * size // blocks:(blk + 1) * size // blocks])
     return counts.sum()
 
 
