@@ -15,7 +15,6 @@ from .bits import (pack_conv_weights, pack_dense_weights, pack_signs, pack_signs
 from .conv import binary_conv3x3_signs, binary_conv3x3_sums, binary_conv3x3_sums_reference
 from .dense import binary_dense_signs, binary_dense_sums, binary_dense_sums_reference
 from .export import SUPPORTED, export_packed
-from .first import exact_conv3x3_signs, sums_are_exact
 from .network import BinaryLayer, FloatLayer, PackedNetwork
 from .popcount import WORD_BITS
 from .storage import PACKED_FORMAT, load_packed, save_packed
@@ -26,6 +25,6 @@ __all__ = [
     "pack_signs", "pack_signs_channels_last", "pack_conv_weights", "pack_dense_weights",
     "unpack_signs", "pack_signs_reference", "binary_dense_sums", "binary_dense_signs",
     "binary_dense_sums_reference", "binary_conv3x3_sums", "binary_conv3x3_signs",
-    "binary_conv3x3_sums_reference", "sign_thresholds", "float_sign_thresholds", "sums_are_exact",
-    "exact_conv3x3_signs", "save_packed", "load_packed", "PACKED_FORMAT", "WORD_BITS",
+    "binary_conv3x3_sums_reference", "sign_thresholds", "float_sign_thresholds",
+    "save_packed", "load_packed", "PACKED_FORMAT", "WORD_BITS",
 ]

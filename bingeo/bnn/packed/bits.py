@@ -55,46 +55,59 @@ def pack_at_least(values, thresholds, out):
 
 
 @njit(cache=True, parallel=True)
-def _pack_rows_kernel(v, out):
-    zeros = np.zeros(v.shape[1], np.int32)
+def _pack_rows_kernel(v, thresholds, out):
     for r in prange(v.shape[0]):
-        pack_at_least(v[r], zeros, out[r])
+        pack_at_least(v[r], thresholds, out[r])
 
 
 @njit(cache=True, parallel=True)
-def _pack_channels_last_kernel(v, out):
+def _pack_channels_last_kernel(v, thresholds, out):
     batch, channels, height, width = v.shape
     for n in prange(batch):
         out[n] = 0
         for c in range(channels):
             k = c // WORD_BITS
             bit = np.uint64(1) << np.uint64(c % WORD_BITS)
+            t = thresholds[c]
             for i in range(height):
                 for j in range(width):
-                    if v[n, c, i, j] >= 0:
+                    if v[n, c, i, j] >= t:
                         out[n, i, j, k] |= bit
 
 
-def pack_signs(v: np.ndarray) -> np.ndarray:
+def _thresholds_for(thresholds, units: int) -> np.ndarray:
+    if thresholds is None:
+        return np.zeros(units, np.float32)
+    t = np.ascontiguousarray(thresholds, dtype=np.float32)
+    if t.shape != (units,):
+        raise ValueError(f"thresholds: expected shape ({units},), one per unit (axis 1 of v), got {t.shape}")
+    return t
+
+
+def pack_signs(v: np.ndarray, thresholds=None) -> np.ndarray:
     """Pack the signs of each row of ``v``: (R, K) float32 -> (R, ceil(K/64)) uint64.
 
-    Bit ``k % 64`` of word ``k // 64`` is 1 where ``v[r, k] >= 0`` (+1).
+    Bit ``k % 64`` of word ``k // 64`` is 1 where ``v[r, k] >= 0`` (+1), or
+    where ``v[r, k] >= thresholds[k]`` when float32 ``thresholds`` (K,) are given.
 
     Examples
     --------
     >>> pack_signs(np.array([[1.0, -1.0, -0.0, -2.0]], np.float32))
     array([[5]], dtype=uint64)
+    >>> pack_signs(np.array([[1.0, -1.0, -0.0, -2.0]], np.float32), [2, -1, 0, -3])
+    array([[14]], dtype=uint64)
     """
     require_float32("v", v, 2)
     out = np.empty((v.shape[0], words_for(v.shape[1])), np.uint64)
-    _pack_rows_kernel(v, out)
+    _pack_rows_kernel(v, _thresholds_for(thresholds, v.shape[1]), out)
     return out
 
 
-def pack_signs_channels_last(v: np.ndarray) -> np.ndarray:
+def pack_signs_channels_last(v: np.ndarray, thresholds=None) -> np.ndarray:
     """Pack the signs of an NCHW map channels last: (N, C, H, W) float32 ->
     (N, H, W, ceil(C/64)) uint64, bit ``c % 64`` of word ``c // 64`` being 1
-    where ``v[n, c, i, j] >= 0``.
+    where ``v[n, c, i, j] >= 0``, or ``>= thresholds[c]`` when float32
+    ``thresholds`` (C,) are given.
 
     Examples
     --------
@@ -106,7 +119,7 @@ def pack_signs_channels_last(v: np.ndarray) -> np.ndarray:
     require_float32("v", v, 4)
     n, c, h, w = v.shape
     out = np.empty((n, h, w, words_for(c)), np.uint64)
-    _pack_channels_last_kernel(v, out)
+    _pack_channels_last_kernel(v, _thresholds_for(thresholds, c), out)
     return out
 
 

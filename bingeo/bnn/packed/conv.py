@@ -25,63 +25,35 @@ own.  The innermost loop sweeps all F filters with one activation word.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, types
-from numba.extending import overload
+from numba import njit, prange
 
 from .bits import pack_at_least
 from .checks import require_count, require_pools, require_thresholds, require_words
 from .popcount import popcount64, signed_sum, window_bounds, words_for
 
 __all__ = ["binary_conv3x3_sums", "binary_conv3x3_signs", "binary_conv3x3_sums_reference",
-           "pooled_size", "check_conv_operands", "window_sums", "window_term"]
-
-
-def window_term(v, w):
-    """One neighbour's term of a 3x3 sum: ``popcount(v XOR w)`` for packed
-    words (the mismatches), ``v * w`` for floats (the fused first layer).
-
-    >>> window_term(np.uint64(0b1100), np.uint64(0b1010)), window_term(np.float32(0.5), np.float32(-1))
-    (2, np.float32(-0.5))
-    """
-    if isinstance(v, np.uint64):
-        return bin(int(v) ^ int(w)).count("1")
-    return v * w
-
-
-@overload(window_term)
-def _window_term_jit(v, w):
-    if isinstance(v, types.Integer):
-        return lambda v, w: popcount64(v ^ w)
-    return lambda v, w: v * w
-
-
-@njit(cache=True)
-def window_sums(x, w, i, j, acc):
-    """``acc[f] = sum of window_term(x[i + a - 1, j + b - 1, k], w[a, b, k, f])``
-    over the neighbours (a, b) of pixel (i, j) inside the image and all k,
-    for a channels-last x (H, W, K) and w (3, 3, K, F); returns how many
-    neighbours are inside (the zero padding contributes nothing)."""
-    height, width, depth = x.shape
-    a_lo, a_hi = window_bounds(i, height)
-    b_lo, b_hi = window_bounds(j, width)
-    acc[:] = 0
-    for a in range(a_lo, a_hi):
-        for b in range(b_lo, b_hi):
-            for k in range(depth):
-                xv = x[i + a - 1, j + b - 1, k]
-                for f in range(w.shape[3]):
-                    acc[f] += window_term(xv, w[a, b, k, f])
-    return (a_hi - a_lo) * (b_hi - b_lo)
+           "pooled_size", "check_conv_operands"]
 
 
 @njit(cache=True)
 def conv3x3_sums_image(x, w, channels, acc, out):
     """Sums of one image: x (H, W, C') words, w (3, 3, C', F), out (H, W, F)."""
-    for i in range(x.shape[0]):
-        for j in range(x.shape[1]):
-            valid = window_sums(x, w, i, j, acc)
-            for f in range(w.shape[3]):
-                out[i, j, f] = signed_sum(valid * channels, acc[f])
+    height, width, cw = x.shape
+    filters = w.shape[3]
+    for i in range(height):
+        a_lo, a_hi = window_bounds(i, height)
+        for j in range(width):
+            b_lo, b_hi = window_bounds(j, width)
+            acc[:] = 0
+            for a in range(a_lo, a_hi):
+                for b in range(b_lo, b_hi):
+                    for k in range(cw):
+                        xv = x[i + a - 1, j + b - 1, k]
+                        for f in range(filters):
+                            acc[f] += popcount64(xv ^ w[a, b, k, f])
+            valid = (a_hi - a_lo) * (b_hi - b_lo) * channels
+            for f in range(filters):
+                out[i, j, f] = signed_sum(valid, acc[f])
 
 
 @njit(cache=True)

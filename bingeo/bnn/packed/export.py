@@ -39,18 +39,16 @@ def _bn(net, i):
 
 def float_first_layer(plan, weights, running_mean, running_var, beta, eps) -> FloatLayer:
     """The :class:`.FloatLayer` of ``plan`` (a :class:`~bingeo.bnn.LayerPlan`)
-    with these effective weights and batch norm; +-1 filters of a hidden
-    conv layer also get the fused path's layout and float thresholds."""
-    w = np.ascontiguousarray(weights, dtype=np.float32).copy()
-    sign_filters = thresholds = None
-    if plan.kind == "conv" and plan.activation and np.isin(w, (-1.0, 1.0)).all():
-        sign_filters = np.ascontiguousarray(w.transpose(2, 3, 1, 0))
+    with these effective weights and batch norm; a hidden layer gets its
+    float thresholds."""
+    thresholds = None
+    if plan.activation:
         try:
             thresholds = float_sign_thresholds(running_mean, running_var, beta, eps)
         except ValueError as exc:
             raise ValueError(f"net: layer {plan.name}: {exc}") from None
-    return FloatLayer(plan.name, plan.kind, w, plan.pools, running_mean, running_var, beta,
-                      sign_filters, thresholds)
+    return FloatLayer(plan.name, plan.kind, np.ascontiguousarray(weights, dtype=np.float32).copy(), plan.pools,
+                      running_mean, running_var, beta, thresholds)
 
 
 def export_packed(net) -> PackedNetwork:

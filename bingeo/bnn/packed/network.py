@@ -2,11 +2,10 @@
 
 ``PackedNetwork.forward(x)`` computes, for a batch of images,
 
-1. the first layer exactly as the float engine does (the same primitives
-   on the same effective weights: binary, rotated or continuous as
-   trained), its pools, its batch norm, and then the signs, packed; or, for
-   +-1 filters on images whose sums are exact in float32 (:mod:`.first`),
-   the same bits in one fused pass;
+1. the first layer's sums exactly as the float engine computes them (the
+   same primitives on the same effective weights: binary, rotated or
+   continuous as trained), its pools, then its batch norm and sign folded
+   into one float32 threshold per unit, and the signs packed;
 2. every later hidden layer as XNOR-popcount sums (:mod:`.conv`,
    :mod:`.dense`), max pooling on the integer sums and one integer
    threshold per unit (:mod:`.thresholds`), packed again;
@@ -29,9 +28,13 @@ from ..config import ModelConfig
 from .bits import pack_signs, pack_signs_channels_last
 from .conv import binary_conv3x3_signs
 from .dense import binary_dense_signs, binary_dense_sums
-from .first import exact_conv3x3_signs, sums_are_exact
 
-__all__ = ["PackedNetwork", "FloatLayer", "BinaryLayer"]
+__all__ = ["PackedNetwork", "FloatLayer", "BinaryLayer", "SUMS_SAFE_BELOW"]
+
+SUMS_SAFE_BELOW = float(np.finfo(np.float32).max) / 2
+"""The first layer's float thresholds decide finite sums; ``max|x| sum|w|``
+below half of float32's largest value keeps every partial sum, rounding
+included, finite."""
 
 @dataclass(frozen=True)
 class FloatLayer:
@@ -45,12 +48,9 @@ class FloatLayer:
         the effective weights the engine uses, (F, C, 3, 3) or (K, M).
     pools : int
     running_mean, running_var, beta : ndarray, float32, (units,)
-    sign_filters : ndarray, float32, (3, 3, C, F), or None
-        the +-1 filters laid out for :func:`.first.exact_conv3x3_signs`
-        (a hidden conv layer with binary weights only).
-    thresholds : ndarray, float32, (F,), or None
-        batch norm and sign folded (:func:`.thresholds.float_sign_thresholds`),
-        with ``sign_filters``.
+    thresholds : ndarray, float32, (units,), or None
+        batch norm and sign folded (:func:`.thresholds.float_sign_thresholds`)
+        for a hidden first layer; None when it is the output layer.
     """
 
     name: str
@@ -60,13 +60,18 @@ class FloatLayer:
     running_mean: np.ndarray
     running_var: np.ndarray
     beta: np.ndarray
-    sign_filters: np.ndarray | None = None
     thresholds: np.ndarray | None = None
 
     @property
     def fan_in(self) -> int:
         """Inputs per unit: C*9 for conv, K for dense."""
         return self.weights[0].size if self.kind == "conv" else self.weights.shape[0]
+
+    @property
+    def weight_bound(self) -> float:
+        """``max over units of sum |w|``: no sum exceeds ``max|x|`` times this."""
+        w = self.weights.reshape(self.weights.shape[0], -1) if self.kind == "conv" else self.weights.T
+        return float(np.abs(w.astype(np.float64)).sum(axis=1).max())
 
 
 @dataclass(frozen=True)
@@ -148,8 +153,8 @@ class PackedNetwork:
             raise ValueError("x: expected finite pixel values (packed inference has no NaN or inf)")
         return x
 
-    def _first_layer(self, x):
-        """The first layer's batch-normalized output, float32, as in ``Network.forward``."""
+    def _first_sums(self, x):
+        """The first layer's sums after its pools, float32, by the engine's primitives."""
         layer = self.first
         if layer.kind == "conv":
             z = P.conv2d_forward(x, layer.weights)
@@ -157,17 +162,25 @@ class PackedNetwork:
             z = P.dense_forward(x.reshape(x.shape[0], -1), layer.weights)
         for _ in range(layer.pools):
             z, _ = P.maxpool2d_forward(z)
-        return P.batchnorm_forward_eval(z, layer.running_mean, layer.running_var, layer.beta, self._eps)
+        return z
+
+    def _first_layer(self, x):
+        """The first layer's batch-normalized output, as in ``Network.forward``
+        (the scores when it is the output layer)."""
+        layer = self.first
+        return P.batchnorm_forward_eval(self._first_sums(x), layer.running_mean, layer.running_var,
+                                        layer.beta, self._eps)
 
     def _first_signs(self, x):
-        """The first layer's packed activations."""
+        """The first layer's packed activations: the engine's sums, pooled,
+        against the float thresholds."""
         layer = self.first
-        if layer.sign_filters is not None and sums_are_exact(x, layer.fan_in):
-            return exact_conv3x3_signs(x, layer.sign_filters, layer.thresholds, pools=layer.pools)
-        y = self._first_layer(x)
-        if np.isnan(y).any():
-            raise ValueError("x: the first layer overflows on these pixel values (NaN after batch norm)")
-        return pack_signs_channels_last(y) if y.ndim == 4 else pack_signs(y)
+        peak = max(float(x.max()), -float(x.min()))
+        if peak * layer.weight_bound >= SUMS_SAFE_BELOW:
+            raise ValueError(f"x: pixel values up to {peak:g} could overflow the first layer's float32 sums "
+                             f"(expected max |x| * {layer.weight_bound:g} < {SUMS_SAFE_BELOW:g})")
+        z = self._first_sums(x)
+        return pack_signs_channels_last(z, layer.thresholds) if z.ndim == 4 else pack_signs(z, layer.thresholds)
 
     def forward(self, x) -> np.ndarray:
         """Output scores (N, num_classes), float32, equal bit for bit to

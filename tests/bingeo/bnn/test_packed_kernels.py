@@ -73,6 +73,18 @@ def test_pack_channels_last_is_the_transposed_rows():
     np.testing.assert_array_equal(pack_signs_channels_last(v), want)
 
 
+def test_packing_against_thresholds_is_packing_the_differences():
+    """v >= t per unit, ties included (t drawn from v itself)."""
+    rng = np.random.default_rng(2)
+    v = rng.normal(size=(3, 70, 2, 2)).astype(np.float32)
+    t = v[0, :, 0, 0].copy()
+    diff = np.where(v >= t[None, :, None, None], 1.0, -1.0).astype(np.float32)
+    np.testing.assert_array_equal(pack_signs_channels_last(v, t), pack_signs_channels_last(diff))
+    rows = v.reshape(3, -1)[:, :70]
+    np.testing.assert_array_equal(pack_signs(np.ascontiguousarray(rows), t),
+                                  pack_signs_reference(np.where(rows >= t, 1.0, -1.0)))
+
+
 # --- dense --------------------------------------------------------------------
 
 
@@ -249,6 +261,7 @@ _W4 = np.zeros((3, 3, 1, 2), np.uint64)
 @pytest.mark.parametrize("call, name", [
     (lambda: pack_signs(np.zeros((2, 3))), "v"),
     (lambda: pack_signs(np.zeros(3, np.float32)), "v"),
+    (lambda: pack_signs(np.zeros((2, 3), np.float32), [0, 0]), "thresholds"),
     (lambda: pack_conv_weights(np.zeros((1, 1, 3, 3), np.float32)), "w"),
     (lambda: pack_conv_weights(np.ones((1, 1, 2, 2), np.float32)), "w"),
     (lambda: pack_dense_weights(np.ones((6, 2), np.float32), (1, 2, 2)), "feature_map"),

@@ -1,8 +1,8 @@
 """The exported packed network gives the float engine's evaluation-mode scores
 bit for bit: on all of digits' test set after a short training, on random
 networks whose sums tie at pooling and at batch-norm thresholds, for every
-first layer and for odd shapes; the fused first layer equals the engine's;
-memory; refusals; files."""
+first layer and for odd shapes; the first layer's float thresholds equal its
+batch norm and sign; memory; refusals; files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 
 from bingeo.bnn import CheckpointError, ModelConfig, Network, TrainConfig, train_model
 from bingeo.bnn import primitives as P
-from bingeo.bnn.packed import (PackedNetwork, exact_conv3x3_signs, load_packed, pack_signs_channels_last,
-                               save_packed, sums_are_exact)
+from bingeo.bnn.packed import PackedNetwork, load_packed, pack_signs_channels_last, save_packed
 
 from .digits_data import digits
 
@@ -63,7 +62,6 @@ def test_digits_test_set_after_training():
     result = train_model(TrainConfig(architecture="c8-p-d64", epochs=2, batch_size=32, seed=0), data)
     net = result.network
     packed = _assert_same_as_engine(net, data.x_test)
-    assert sums_are_exact(data.x_test, 9)             # digits take the fused first layer
     assert (packed.predict(data.x_test) == data.y_test).mean() == pytest.approx(result.test_accuracy)
     _assert_same_as_engine(net, data.x_train)
 
@@ -87,33 +85,35 @@ def test_random_networks_with_ties_on_digits(first_layer):
 ])
 def test_odd_shapes_and_layouts(arch, shape):
     rng = np.random.default_rng(len(arch))
-    x = (rng.integers(-8, 9, (40,) + shape) / 8).astype(np.float32)       # fused first layer
+    x = (rng.integers(-8, 9, (40,) + shape) / 8).astype(np.float32)       # digits' values: ties
     net = Network(ModelConfig(architecture=arch, input_shape=shape, num_classes=4, seed=1))
     _tied_statistics(net, x, seed=2)
     _assert_same_as_engine(net, x)
-    _assert_same_as_engine(net, rng.uniform(-1, 1, (40,) + shape).astype(np.float32))   # engine first layer
+    _assert_same_as_engine(net, rng.uniform(-1, 1, (40,) + shape).astype(np.float32))
 
 
-def test_fused_first_layer_equals_the_engines_on_ties():
-    """Sums that tie in pooling windows and land exactly on the float threshold."""
-    rng = np.random.default_rng(7)
-    x = (rng.integers(-2, 3, (16, 3, 6, 6)) / 4).astype(np.float32)
-    net = Network(ModelConfig(architecture="c70-p-d4", input_shape=(3, 6, 6), seed=3))
-    _tied_statistics(net, x, seed=8)
-    packed = net.export_packed()
-    first = packed.first
-    assert sums_are_exact(x, first.fan_in) and first.sign_filters is not None
-    y = packed._first_layer(x)
-    assert (y == 0).any()
-    np.testing.assert_array_equal(exact_conv3x3_signs(x, first.sign_filters, first.thresholds, pools=1),
-                                  pack_signs_channels_last(y))
+@pytest.mark.parametrize("pixels", ["uniform", "eighths"])
+def test_first_layer_thresholds_equal_batch_norm_and_sign(pixels):
+    """The engine's sums against the float thresholds give the bits of the
+    engine's batch norm and sign, also at sums that make the batch norm
+    exactly 0."""
+    rng = np.random.default_rng(9)
+    x = rng.uniform(-1, 1, (16, 2, 6, 6)).astype(np.float32)
+    if pixels == "eighths":
+        x = (np.round(x * 8) / 8).astype(np.float32)    # digits' values: many equal sums
+    for first_layer in ("binary", "rotated", "continuous"):
+        net = Network(ModelConfig(architecture="c66-p-d4", input_shape=(2, 6, 6), first_layer=first_layer, seed=3))
+        _tied_statistics(net, x, seed=10)
+        packed = net.export_packed()
+        y = packed._first_layer(x)
+        assert (y == 0).any()
+        np.testing.assert_array_equal(packed._first_signs(x), pack_signs_channels_last(y))
 
 
-def test_an_inexact_image_takes_the_engines_path_and_agrees():
-    x = np.full((2, 1, 8, 8), np.float32(1 / 3))
-    x[1] = np.float32(2.0 ** 23 + 1)
-    assert not sums_are_exact(x, 9)
-    _assert_same_as_engine(Network(ModelConfig(architecture="c8-p-d16", seed=2)), x)
+def test_pixels_that_could_overflow_the_first_layer_are_refused():
+    packed = Network(ModelConfig(architecture="c4-d4")).export_packed()
+    with pytest.raises(ValueError, match="^x: pixel values up to 3e[+]37 could overflow"):
+        packed.forward(np.full((1, 1, 8, 8), 3e37, np.float32))
 
 
 @pytest.mark.parametrize("arch, shape, floor", [
