@@ -4,10 +4,12 @@ layer after the first), by table lookup (:mod:`.signed_sums`).
     dw[f, c, a, b] = sum_{n, i, j} dy[n, f, i, j] s[n, c, i + a - 1, j + b - 1],
 
 s in {-1, +1} (0 outside the image), dy any float32.  The pixels of each row
-of dy are taken four at a time, j = 4g .. 4g + 3: per group the 16 signed
+of dy are taken four at a time, j = 4g .. 4g + 3: per group the signed
 sums of the four gradients form a table for every filter f, and the group's
 contribution to dw[:, c, a, b] is one lookup, at the pattern of the four
-signs s[n, c, i + a - 1, 4g + b - 1 .. 4g + b + 2].  Neighbours outside the
+signs s[n, c, i + a - 1, 4g + b - 1 .. 4g + b + 2].  The tables hold half
+of the 16 sums (:func:`.signed_sums.store_half_signed_sums`); the others
+are their exact negations, looked up with a factor -1.  Neighbours outside the
 image count 0: their gradient is left out of the table, which is why the
 first group of a row has a second table without its first pixel (used at
 b = 0) and the last group one without the row's last pixel (used at b = 2);
@@ -32,7 +34,7 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 
 from .conv2d_float import filters_last
-from .signed_sums import ENTRIES, GROUP, store_signed_sums
+from .signed_sums import ENTRIES, GROUP, HALF, half_table_entry, store_half_signed_sums
 
 __all__ = ["signed_conv2d_weight_grad", "row_sign_patterns", "table_variants", "TABLE_FLOATS"]
 
@@ -88,9 +90,12 @@ def _row_tables(dyt, i, width, tables):
         r1 = dyt[i * width + j0 + 1] if j0 + 1 < width and j0 + 1 != skip else zero_row
         r2 = dyt[i * width + j0 + 2] if j0 + 2 < width and j0 + 2 != skip else zero_row
         r3 = dyt[i * width + j0 + 3] if j0 + 3 < width and j0 + 3 != skip else zero_row
-        table = tables[t, :, i + 1, :]
+        # a C-contiguous (16, (H+2) F) view, lanes (i+1) F + f: numba then
+        # knows the unit stride and the loop vectorizes
+        table = tables[t].reshape(HALF, -1)
+        base = (i + 1) * features
         for f in range(features):
-            store_signed_sums(table, f, r0[f], r1[f], r2[f], r3[f])
+            store_half_signed_sums(table, base + f, r0[f], r1[f], r2[f], r3[f])
 
 
 @njit(cache=True)
@@ -109,20 +114,23 @@ def table_variants(groups):
 
 
 @njit(cache=True)
-def _add_blocks(flat, starts, count, acc):
-    """``acc[u] += flat[starts[k] + u]`` for k = 0..count-1 in order, four
-    at a time (one store of ``acc`` per four blocks)."""
+def _add_blocks(flat, starts, signs, count, acc):
+    """``acc[u] += signs[k] * flat[starts[k] + u]`` for k = 0..count-1 in
+    order (the products by +-1 are exact), four at a time (one store of
+    ``acc`` per four blocks)."""
     size = acc.shape[0]
     k = 0
     while k + 4 <= count:
         r0, r1, r2, r3 = flat[starts[k]:], flat[starts[k + 1]:], flat[starts[k + 2]:], flat[starts[k + 3]:]
+        s0, s1, s2, s3 = signs[k], signs[k + 1], signs[k + 2], signs[k + 3]
         for u in range(size):
-            acc[u] = acc[u] + r0[u] + r1[u] + r2[u] + r3[u]
+            acc[u] = acc[u] + s0 * r0[u] + s1 * r1[u] + s2 * r2[u] + s3 * r3[u]
         k += 4
     while k < count:
         r0 = flat[starts[k]:]
+        s0 = signs[k]
         for u in range(size):
-            acc[u] += r0[u]
+            acc[u] += s0 * r0[u]
         k += 1
 
 
@@ -158,6 +166,7 @@ def _add_chunk(tables, pats, nb, variants, blocks, acc):
     row_floats = rows * features
     for blk in prange(blocks):
         starts = np.empty(height * groups, np.int64)
+        signs = np.empty(height * groups, np.float32)
         for m in range(nb):
             flat = tables[m].reshape(-1)
             for k in range(blk * 3 * channels // blocks, (blk + 1) * 3 * channels // blocks):
@@ -165,9 +174,10 @@ def _add_chunk(tables, pats, nb, variants, blocks, acc):
                 src = pats[m, c, b]
                 for ii in range(height):
                     for g in range(groups):
-                        entry = variants[b, g] * ENTRIES + src[ii * groups + g]
-                        starts[ii * groups + g] = entry * row_floats + ii * features
-                _add_blocks(flat, starts, height * groups, acc[c, b].reshape(-1))
+                        h, sign = half_table_entry(src[ii * groups + g])
+                        starts[ii * groups + g] = (variants[b, g] * HALF + h) * row_floats + ii * features
+                        signs[ii * groups + g] = sign
+                _add_blocks(flat, starts, signs, height * groups, acc[c, b].reshape(-1))
 
 
 TABLE_FLOATS = 1 << 20
@@ -182,9 +192,9 @@ def _signed_weight_grad_kernel(s, dy, blocks):
     batch, channels, height, width = s.shape
     features = dy.shape[1]
     groups = (width + GROUP - 1) // GROUP
-    per_image = (groups + 2) * ENTRIES * (height + 2) * features
+    per_image = (groups + 2) * HALF * (height + 2) * features
     chunk = max(1, min(batch, TABLE_FLOATS // per_image))
-    tables = np.empty((chunk, groups + 2, ENTRIES, height + 2, features), np.float32)
+    tables = np.empty((chunk, groups + 2, HALF, height + 2, features), np.float32)
     pats = np.empty((chunk, channels, 3, height * groups), np.int64)
     variants = table_variants(groups)
     acc = np.zeros((channels, 3, 3, features), np.float32)     # acc[c, b, 2 - a, f]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["GROUP", "ENTRIES", "store_signed_sums", "signed_sums_reference", "is_plus_minus_one",
+__all__ = ["GROUP", "ENTRIES", "HALF", "store_signed_sums", "store_half_signed_sums", "half_table_entry", "signed_sums_reference", "is_plus_minus_one",
            "MAX_EXACT_INTEGER"]
 
 GROUP = 4
@@ -80,6 +80,54 @@ def store_signed_sums(table, lane, v0, v1, v2, v3):
     table[13, lane] = a1 + b3
     table[14, lane] = a2 + b3
     table[15, lane] = a3 + b3
+
+
+HALF = ENTRIES // 2
+"""Entries of a half table: the sums whose last sign is +1 (the others are
+their negations, see :func:`half_table_entry`)."""
+
+
+@njit(cache=True, inline="always")
+def store_half_signed_sums(table, lane, v0, v1, v2, v3):
+    """``table[h, lane]`` = entry ``h + 8`` of :func:`store_signed_sums` (the
+    patterns whose last sign is +1), for h = 0..7.
+
+    Flipping every sign negates a sum exactly (IEEE rounding is symmetric),
+    so entry e < 8 is ``-table[7 - e]``: :func:`half_table_entry`.
+
+    Examples
+    --------
+    >>> t = np.zeros((8, 1), np.float32)
+    >>> store_half_signed_sums(t, 0, np.float32(1), np.float32(2), np.float32(4), np.float32(8))
+    >>> t[0, 0], t[7, 0]                    # -1 - 2 - 4 + 8 and 1 + 2 + 4 + 8
+    (np.float32(1.0), np.float32(15.0))
+    """
+    a0 = -v0 - v1
+    a1 = v0 - v1
+    a2 = v1 - v0
+    a3 = v0 + v1
+    b2 = v3 - v2
+    b3 = v2 + v3
+    table[0, lane] = a0 + b2
+    table[1, lane] = a1 + b2
+    table[2, lane] = a2 + b2
+    table[3, lane] = a3 + b2
+    table[4, lane] = a0 + b3
+    table[5, lane] = a1 + b3
+    table[6, lane] = a2 + b3
+    table[7, lane] = a3 + b3
+
+
+@njit(cache=True, inline="always")
+def half_table_entry(pattern):
+    """``(h, sign)`` with ``signed sum of pattern = sign * half[h]``.
+
+    >>> half_table_entry(15), half_table_entry(0), half_table_entry(5)
+    ((7, 1.0), (7, -1.0), (2, -1.0))
+    """
+    if pattern >= HALF:
+        return pattern - HALF, 1.0
+    return HALF - 1 - pattern, -1.0
 
 
 def signed_sums_reference(v):

@@ -10,8 +10,11 @@ from numba import njit
 from bingeo.bnn.layers.signed_sums import (
     ENTRIES,
     GROUP,
+    HALF,
+    half_table_entry,
     is_plus_minus_one,
     signed_sums_reference,
+    store_half_signed_sums,
     store_signed_sums,
 )
 
@@ -40,6 +43,30 @@ def test_tables_hold_every_signed_sum_rounded_as_documented():
     # two roundings of sums of four terms: within 2 * 2**-24 * sum |v|
     bound = 2 * 2.0 ** -24 * np.abs(v[finite].astype(np.float64)).sum(axis=1)
     assert np.all(np.abs(table[:, finite].T - reference) <= bound[:, None])
+
+
+@njit(cache=True)
+def _half_tables(v):
+    table = np.empty((HALF, v.shape[0]), np.float32)
+    for lane in range(v.shape[0]):
+        store_half_signed_sums(table, lane, v[lane, 0], v[lane, 1], v[lane, 2], v[lane, 3])
+    return table
+
+
+@njit(cache=True)
+def _entry(pattern):
+    return half_table_entry(pattern)
+
+
+def test_half_tables_give_every_entry_with_its_sign():
+    # flipping all four signs negates a sum exactly: sign * half[h] equals
+    # the full table's entry bit for bit (values; a zero may change its sign)
+    rng = np.random.default_rng(5)
+    v = rng.standard_normal((64, GROUP)).astype(np.float32)
+    full, half = _tables(v), _half_tables(v)
+    for e in range(ENTRIES):
+        h, sign = _entry(e)
+        np.testing.assert_array_equal(np.float32(sign) * half[h], full[e])
 
 
 @pytest.mark.parametrize(
