@@ -34,7 +34,7 @@ import numpy as np
 from numba import get_num_threads, njit, prange
 
 from .conv2d_float import filters_last
-from .signed_sums import ENTRIES, GROUP, HALF, half_table_entry, store_half_signed_sums
+from .signed_sums import ENTRIES, GROUP, HALF, add_signed_rows, half_table_entry, store_half_signed_sums
 
 __all__ = ["signed_conv2d_weight_grad", "row_sign_patterns", "table_variants", "TABLE_FLOATS"]
 
@@ -113,27 +113,6 @@ def table_variants(groups):
     return t
 
 
-@njit(cache=True)
-def _add_blocks(flat, starts, signs, count, acc):
-    """``acc[u] += signs[k] * flat[starts[k] + u]`` for k = 0..count-1 in
-    order (the products by +-1 are exact), four at a time (one store of
-    ``acc`` per four blocks)."""
-    size = acc.shape[0]
-    k = 0
-    while k + 4 <= count:
-        r0, r1, r2, r3 = flat[starts[k]:], flat[starts[k + 1]:], flat[starts[k + 2]:], flat[starts[k + 3]:]
-        s0, s1, s2, s3 = signs[k], signs[k + 1], signs[k + 2], signs[k + 3]
-        for u in range(size):
-            acc[u] = acc[u] + s0 * r0[u] + s1 * r1[u] + s2 * r2[u] + s3 * r3[u]
-        k += 4
-    while k < count:
-        r0 = flat[starts[k]:]
-        s0 = signs[k]
-        for u in range(size):
-            acc[u] += s0 * r0[u]
-        k += 1
-
-
 @njit(cache=True, parallel=True)
 def _prepare_chunk(s, dy, n0, nb, tables, pats):
     """Tables and sign patterns of images n0..n0+nb-1, one image per thread."""
@@ -177,7 +156,7 @@ def _add_chunk(tables, pats, nb, variants, blocks, acc):
                         h, sign = half_table_entry(src[ii * groups + g])
                         starts[ii * groups + g] = (variants[b, g] * HALF + h) * row_floats + ii * features
                         signs[ii * groups + g] = sign
-                _add_blocks(flat, starts, signs, height * groups, acc[c, b].reshape(-1))
+                add_signed_rows(flat, starts, signs, height * groups, acc[c, b].reshape(-1))
 
 
 TABLE_FLOATS = 1 << 20

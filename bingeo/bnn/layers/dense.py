@@ -1,9 +1,16 @@
 """Fully connected layer without bias: ``y = x w``.
 
-The three products (``x w``, ``dy w^T`` and ``x^T dy``) are
-:func:`.matmul.matmul_rows`: each output one sum in order of the inner
-index, rows split among the cores, the same bits for every thread count and
-on every x86-64 CPU.
+Each of the three products (``x w``, ``dy w^T`` and ``x^T dy``) goes to the
+kernel its operands allow, all of them on every core with a fixed summation
+order (the same bits for every thread count and on every x86-64 CPU):
+
+* +-1 inputs and weights (the forward pass of a binary layer after the
+  first): the bit-packed XNOR-popcount sums of
+  :func:`bingeo.bnn.packed.binary_dense_sums`, exact integers;
+* one +-1 factor: :func:`.matmul_signed.signed_matmul`, table lookups four
+  terms at a time (``dy w^T`` as ``(w dy^T)^T`` when w is +-1, ``x^T dy``
+  when x is);
+* otherwise :func:`.matmul.matmul_rows`, each output one sequential sum.
 
 Binary layers keep float32 arithmetic: with ``x`` and ``w`` in {-1, +1} every
 partial sum is an integer of magnitude at most ``K``, and float32 holds every
@@ -17,6 +24,8 @@ import numpy as np
 
 from .checks import require_float32, require_nonempty, require_shape
 from .matmul import matmul_rows
+from .matmul_signed import signed_matmul
+from .signed_sums import is_plus_minus_one
 
 __all__ = [
     "dense_forward",
@@ -24,6 +33,17 @@ __all__ = [
     "dense_forward_reference",
     "dense_backward_reference",
 ]
+
+
+def _packed_dense(x, w):
+    """``x w`` for +-1 ``x`` and ``w`` by XNOR-popcount, as float32 (exact
+    for K < 2**24)."""
+    # imported here: bingeo.bnn.packed builds on these layers (a module level
+    # import would be circular)
+    from ..packed.bits import pack_dense_weights, pack_signs
+    from ..packed.dense import binary_dense_sums
+
+    return binary_dense_sums(pack_signs(x), pack_dense_weights(w), x.shape[1]).astype(np.float32)
 
 
 def _check_dense(x, w):
@@ -60,6 +80,11 @@ def dense_forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     array([[-1.,  1.]], dtype=float32)
     """
     _check_dense(x, w)
+    signed_w = is_plus_minus_one(w)
+    if is_plus_minus_one(x):
+        return _packed_dense(x, w) if signed_w else signed_matmul(x, w)
+    if signed_w:
+        return np.ascontiguousarray(signed_matmul(np.ascontiguousarray(w.T), np.ascontiguousarray(x.T)).T)
     return matmul_rows(x, w)
 
 
@@ -97,7 +122,13 @@ def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
     _check_dense(x, w)
     require_float32("dy", dy, 2)
     require_shape("dy", dy, (x.shape[0], w.shape[1]), "(N, M) of the layer's output")
-    return matmul_rows(dy, np.ascontiguousarray(w.T)), matmul_rows(np.ascontiguousarray(x.T), dy)
+    if is_plus_minus_one(w):
+        dx = np.ascontiguousarray(signed_matmul(w, np.ascontiguousarray(dy.T)).T)
+    else:
+        dx = matmul_rows(dy, np.ascontiguousarray(w.T))
+    xt = np.ascontiguousarray(x.T)
+    dw = signed_matmul(xt, dy) if is_plus_minus_one(x) else matmul_rows(xt, dy)
+    return dx, dw
 
 
 def dense_forward_reference(x: np.ndarray, w: np.ndarray) -> np.ndarray:

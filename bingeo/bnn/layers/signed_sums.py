@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["GROUP", "ENTRIES", "HALF", "store_signed_sums", "store_half_signed_sums", "half_table_entry", "signed_sums_reference", "is_plus_minus_one",
+__all__ = ["GROUP", "ENTRIES", "HALF", "store_signed_sums", "store_half_signed_sums", "half_table_entry", "add_signed_rows", "signed_sums_reference", "is_plus_minus_one",
            "MAX_EXACT_INTEGER"]
 
 GROUP = 4
@@ -128,6 +128,36 @@ def half_table_entry(pattern):
     if pattern >= HALF:
         return pattern - HALF, 1.0
     return HALF - 1 - pattern, -1.0
+
+
+@njit(cache=True)
+def add_signed_rows(flat, starts, signs, count, acc):
+    """``acc[u] += signs[k] * flat[starts[k] + u]`` for k = 0..count-1 in
+    order, u = 0..len(acc)-1 (``signs`` are +-1: exact products), four k at
+    a time (one store of ``acc`` per four): the lookup loop of the kernels
+    whose lanes are contiguous table rows.
+
+    Examples
+    --------
+    >>> acc = np.zeros(2, np.float32)
+    >>> add_signed_rows(np.arange(6, dtype=np.float32), np.array([0, 4]), np.array([1, -1], np.float32), 2, acc)
+    >>> acc
+    array([-4., -4.], dtype=float32)
+    """
+    size = acc.shape[0]
+    k = 0
+    while k + 4 <= count:
+        r0, r1, r2, r3 = flat[starts[k]:], flat[starts[k + 1]:], flat[starts[k + 2]:], flat[starts[k + 3]:]
+        s0, s1, s2, s3 = signs[k], signs[k + 1], signs[k + 2], signs[k + 3]
+        for u in range(size):
+            acc[u] = acc[u] + s0 * r0[u] + s1 * r1[u] + s2 * r2[u] + s3 * r3[u]
+        k += 4
+    while k < count:
+        r0 = flat[starts[k]:]
+        s0 = signs[k]
+        for u in range(size):
+            acc[u] += s0 * r0[u]
+        k += 1
 
 
 def signed_sums_reference(v):

@@ -1,5 +1,6 @@
-"""Dense layer: kernels against the numpy reference, gradients against float64
-central differences, binary exactness, and the argument checks."""
+"""Dense layer: kernels against the numpy reference (for each kernel the
+values select: float, +-1 inputs, +-1 weights, both), gradients against
+float64 central differences, binary exactness, and the argument checks."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from bingeo.bnn.layers.dense import (
     dense_backward,
@@ -79,6 +81,37 @@ def test_binary_inputs_and_weights_are_exact():
     w = np.where(rng.random((5000, 9)) < 0.5, -1.0, 1.0).astype(np.float32)
     exact = x.astype(np.int64) @ w.astype(np.int64)
     np.testing.assert_array_equal(dense_forward(x, w), exact.astype(np.float32))
+
+
+def _plus_minus_one(rng, shape):
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0).astype(np.float32)
+
+
+@pytest.mark.parametrize("n, k, m", [(9, 70, 13), (1, 1, 1), (5, 6, 300), (33, 4, 2)])
+def test_plus_minus_one_operands_match_reference(n, k, m):
+    # each kernel the values select (+-1 inputs, +-1 weights, both) against
+    # the reference, within the same summation bounds
+    rng = np.random.default_rng(n * 100 + k + m)
+    x, w, dy = random_float32(rng, (n, k)), random_float32(rng, (k, m)), random_float32(rng, (n, m))
+    sx, sw = _plus_minus_one(rng, (n, k)), _plus_minus_one(rng, (k, m))
+    for a, b in ((sx, w), (x, sw), (sx, sw)):
+        _check_against_reference(a, b, dy)
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    st.tuples(st.integers(1, 6), st.integers(1, 24), st.integers(1, 7)).flatmap(
+        lambda s: st.tuples(
+            hnp.arrays(np.float32, (s[0], s[1]), elements=st.sampled_from([-1.0, 1.0])),
+            float32_arrays((s[1], s[2])),
+            float32_arrays((s[0], s[2])),
+        )
+    )
+)
+def test_hypothesis_plus_minus_one_inputs_match_reference(arrays):
+    x, w, dy = arrays
+    _check_against_reference(x, w, dy)
+    _check_against_reference(x, np.where(w >= 0, 1.0, -1.0).astype(np.float32), dy)
 
 
 def test_backward_matches_central_differences():
