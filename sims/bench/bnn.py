@@ -3,9 +3,10 @@
 ``python -m sims.bench bnn`` times one training step (forward, loss,
 backward, Adam, clip) and one inference pass of a network, on random images
 of its shape, for every engine: bingeo's numba engine (all cores, and one
-thread), the plain numpy reference step (:mod:`bingeo.bnn.reference_step`),
-and PyTorch on the CPU when it happens to be installed (all cores, and one
-thread).  ``--preset digits`` (the default) is the default network on 1x8x8
+thread), its bit-packed inference (``Network.export_packed()``; inference
+only, all cores and one), the plain numpy reference step
+(:mod:`bingeo.bnn.reference_step`), and PyTorch on the CPU when it happens
+to be installed (all cores, and one thread).  ``--preset digits`` (the default) is the default network on 1x8x8
 images, ``--preset cifar`` a CIFAR-shaped one on 3x32x32.
 
 The engines take turns: each of ``--repeats`` rounds times one block of
@@ -136,6 +137,16 @@ def bingeo_engines(work: Workload) -> list[Engine]:
             for n in _core_counts()]
 
 
+def packed_engines(work: Workload) -> list[Engine]:
+    """bingeo's bit-packed inference (:mod:`bingeo.bnn.packed`) on all cores and on one."""
+    import numba
+
+    packed = Network(work.cfg).export_packed()
+    return [Engine(f"bingeo packed, {_threads(n)}", n, {"inference": lambda: packed.forward(work.x_infer)},
+                   lambda n=n: numba.set_num_threads(n))
+            for n in _core_counts()]
+
+
 def reference_engines(work: Workload) -> list[Engine]:
     """The plain numpy reference step (its products go to numpy's BLAS)."""
     from threadpoolctl import threadpool_info
@@ -171,7 +182,8 @@ def torch_engines(work: Workload) -> list[Engine]:
     return engines
 
 
-ENGINES = {"bingeo": bingeo_engines, "reference": reference_engines, "torch": torch_engines}
+ENGINES = {"bingeo": bingeo_engines, "packed": packed_engines, "reference": reference_engines,
+           "torch": torch_engines}
 """Row groups in table order; each builder returns its engines for a workload."""
 
 

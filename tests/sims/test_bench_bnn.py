@@ -21,6 +21,7 @@ def test_reports_every_engine_and_the_machine(tmp_path, capsys):
     found = {(r["engine"], r["phase"]) for r in data["records"]}
     assert {(e, p) for e in engines for p in bench.PHASES} <= found
     assert {p for e, p in found if e.startswith("numpy reference")} == set(bench.PHASES)
+    assert {(e.replace("bingeo", "bingeo packed"), "inference") for e in engines} <= found
     assert all(r["images_per_second"] > 0 and r["vs_pytorch"] is None for r in data["records"])
     assert data["machine"]["logical_cpus"] >= 1 and "cpu_flags" in data["machine"]
     printed = capsys.readouterr().out
