@@ -38,7 +38,8 @@ from numba import njit
 
 from .checks import require_float32, require_nonempty, require_shape
 from .conv2d_float import float_conv2d, float_conv2d_weight_grad
-from .conv2d_signed import images_per_block, signed_conv2d
+from .conv2d_layout import images_per_block
+from .conv2d_signed import signed_conv2d
 from .conv2d_signed_grad import signed_conv2d_weight_grad
 from .signed_sums import is_plus_minus_one
 
@@ -55,7 +56,7 @@ __all__ = [
 @njit(cache=True)
 def images_per_chunk(channels, height, width):
     """Most images the forward kernels lay side by side in one block (one
-    ``prange`` iteration): :func:`~.conv2d_signed.images_per_block`; it
+    ``prange`` iteration): :func:`~.conv2d_layout.images_per_block`; it
     depends on the image size only (``channels`` is accepted and unused).
 
     Examples

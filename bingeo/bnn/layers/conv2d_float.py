@@ -13,7 +13,7 @@ and the results are the same bits on every x86-64 CPU and for every thread
 count.  Vectorization runs across outputs: output pixels for y, filters for
 dw.
 
-y uses the layout of :mod:`.conv2d_signed` (images side by side, each with
+y uses the layout of :mod:`.conv2d_layout` (images side by side, each with
 a ring of zeros, one ``prange`` iteration per block of images).  dw splits
 its 9C sums (c, a, b) among the threads; each thread runs over the whole
 batch for its share, so no sum is split.
@@ -24,37 +24,10 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from .conv2d_signed import images_per_block
+from .conv2d_layout import block_size, filters_last, pad_images, unpad_images
+from .matmul import add_row_products
 
-__all__ = ["float_conv2d", "float_conv2d_weight_grad", "pad_images", "filters_last"]
-
-
-@njit(cache=True)
-def pad_images(x, n0, nb, c0, c1, xp):
-    """``xp[c - c0, m (H+2)(W+2) + (i+1)(W+2) + j+1] = x[n0 + m, c, i, j]``
-    for channels c0..c1-1 of images n0..n0+nb-1 (the ring of zeros around
-    each image is left as it is)."""
-    height, width = x.shape[2], x.shape[3]
-    wp = width + 2
-    qp = (height + 2) * wp
-    for c in range(c0, c1):
-        for m in range(nb):
-            for i in range(height):
-                dst = xp[c - c0, m * qp + (i + 1) * wp + 1:]
-                src = x[n0 + m, c, i]
-                for j in range(width):
-                    dst[j] = src[j]
-
-
-@njit(cache=True)
-def filters_last(dy, n, dyt):
-    """``dyt[i W + j, f] = dy[n, f, i, j]``: one image's gradient with the
-    filters contiguous, the lanes of the weight-gradient kernels."""
-    features, height, width = dy.shape[1], dy.shape[2], dy.shape[3]
-    for f in range(features):
-        for i in range(height):
-            for j in range(width):
-                dyt[i * width + j, f] = dy[n, f, i, j]
+__all__ = ["float_conv2d", "float_conv2d_weight_grad"]
 
 
 @njit(cache=True)
@@ -104,12 +77,7 @@ def _float_conv2d_kernel(x, w9, nb_max):
         for c in range(channels):
             for f in range(features):
                 _add_nine_products(xp[c], w9[f, c], wp, lo, length, acc[f, lo:])
-        for m in range(nb):
-            for f in range(features):
-                for i in range(height):
-                    src = acc[f, m * qp + (i + 1) * wp + 1:]
-                    for j in range(width):
-                        y[n0 + m, f, i, j] = src[j]
+        unpad_images(acc, n0, nb, y)
     return y
 
 
@@ -133,33 +101,18 @@ def float_conv2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     array([[2., 2.],
            [2., 2.]], dtype=float32)
     """
-    batch = x.shape[0]
-    nb = max(1, min(images_per_block(x.shape[2], x.shape[3]), -(-batch // max(1, get_num_threads()))))
+    nb = block_size(x.shape[0], x.shape[2], x.shape[3])
     return _float_conv2d_kernel(x, w.reshape(w.shape[0], w.shape[1], 9), nb)
 
 
 @njit(cache=True)
 def _add_pixel_products(xrow, shift, width, height, dyt, acc):
     """``acc[f] += x[i + a - 1, j + b - 1] * dyt[i W + j, f]`` over the
-    pixels row-major, four at a time (one store of ``acc`` per four)."""
+    pixels row-major: per row, a row-by-matrix product of its W shifted
+    inputs with the row's W gradients."""
     wp = width + 2
-    features = acc.shape[0]
     for i in range(height):
-        src = xrow[i * wp + shift:]
-        rows = dyt[i * width:]
-        j = 0
-        while j + 4 <= width:
-            v0, v1, v2, v3 = src[j], src[j + 1], src[j + 2], src[j + 3]
-            d0, d1, d2, d3 = rows[j], rows[j + 1], rows[j + 2], rows[j + 3]
-            for f in range(features):
-                acc[f] = acc[f] + v0 * d0[f] + v1 * d1[f] + v2 * d2[f] + v3 * d3[f]
-            j += 4
-        while j < width:
-            v0 = src[j]
-            d0 = rows[j]
-            for f in range(features):
-                acc[f] += v0 * d0[f]
-            j += 1
+        add_row_products(xrow[i * wp + shift:i * wp + shift + width], dyt[i * width:(i + 1) * width], acc)
 
 
 @njit(cache=True, parallel=True)

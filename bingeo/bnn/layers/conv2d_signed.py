@@ -16,41 +16,24 @@ over groups g, then the nine offsets (a, b) in row-major order, whatever
 the thread count or the CPU: only additions, none reassociated (no
 ``fastmath``).
 
-Layout: a block of images is laid side by side with a ring of zeros around
-each (padded width W + 2), so the nine offsets are nine constant shifts of
+Layout (:mod:`.conv2d_layout`): a block of images is laid side by side with
+a ring of zeros around each, so the nine offsets are nine constant shifts of
 one flat pixel index q and the innermost loop runs over q, a contiguous
-vectorized sweep across output pixels (the border positions it also
-computes are discarded).  The images are split into blocks, one per
-``prange`` iteration; an output depends only on its own image, so the
-blocking (which follows the thread count) never changes a result.
+sweep across output pixels (the border positions it also computes are
+discarded).  The images are split into blocks, one per ``prange``
+iteration; an output depends only on its own image, so the blocking (which
+follows the thread count) never changes a result.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import get_num_threads, njit, prange
+from numba import njit, prange
 
+from .conv2d_layout import block_size, unpad_images
 from .signed_sums import ENTRIES, GROUP, store_signed_sums
 
-__all__ = ["conv_sign_patterns", "signed_conv2d", "images_per_block", "BLOCK_PIXELS"]
-
-BLOCK_PIXELS = 1024
-"""Target of padded pixels per block of images: a table of 16 floats per
-pixel (64 KiB) stays in a core's L2 cache, near L1."""
-
-
-@njit(cache=True)
-def images_per_block(height, width):
-    """Most images laid side by side in one block: ``max(1, BLOCK_PIXELS //
-    ((H + 2)(W + 2)))`` (shapes only).
-
-    Examples
-    --------
-    >>> images_per_block(8, 8), images_per_block(4, 4), images_per_block(32, 32)
-    (10, 28, 1)
-    """
-    return max(1, BLOCK_PIXELS // ((height + 2) * (width + 2)))
-
+__all__ = ["conv_sign_patterns", "signed_conv2d"]
 
 @njit(cache=True)
 def conv_sign_patterns(s):
@@ -145,12 +128,7 @@ def _signed_conv2d_kernel(x, p, features, nb_max):
             _build_tables(x, n0, nb, g, table)
             for f in range(features):
                 _add_nine_lookups(table, p[f, g], wp, lo, length, acc[f, lo:])
-        for m in range(nb):
-            for f in range(features):
-                for i in range(height):
-                    src = acc[f, m * qp + (i + 1) * wp + 1:]
-                    for j in range(width):
-                        y[n0 + m, f, i, j] = src[j]
+        unpad_images(acc, n0, nb, y)
     return y
 
 
@@ -178,7 +156,5 @@ def signed_conv2d(x: np.ndarray, s: np.ndarray) -> np.ndarray:
            [-15., -28., -17.],
            [ -8., -19.,  -8.]], dtype=float32)
     """
-    batch = x.shape[0]
-    threads = max(1, get_num_threads())
-    nb = max(1, min(images_per_block(x.shape[2], x.shape[3]), -(-batch // threads)))
+    nb = block_size(x.shape[0], x.shape[2], x.shape[3])
     return _signed_conv2d_kernel(x, conv_sign_patterns(s), s.shape[0], nb)

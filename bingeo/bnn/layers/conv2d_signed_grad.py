@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from .conv2d_float import filters_last
+from .conv2d_layout import filters_last
 from .signed_sums import ENTRIES, GROUP, HALF, add_signed_rows, half_table_entry, store_half_signed_sums
 
 __all__ = ["signed_conv2d_weight_grad", "row_sign_patterns", "table_variants", "TABLE_FLOATS"]

@@ -17,11 +17,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["matmul_rows"]
+__all__ = ["matmul_rows", "add_row_products"]
 
 
 @njit(cache=True)
-def _add_row_products(arow, b, out):
+def add_row_products(arow, b, out):
     """``out[j] += sum_k arow[k] b[k, j]`` in order of k, four k at a time
     (one store of ``out`` per four)."""
     inner = b.shape[0]
@@ -46,7 +46,7 @@ def _matmul_rows_kernel(a, b):
     rows = a.shape[0]
     out = np.zeros((rows, b.shape[1]), np.float32)
     for i in prange(rows):
-        _add_row_products(a[i], b, out[i])
+        add_row_products(a[i], b, out[i])
     return out
 
 

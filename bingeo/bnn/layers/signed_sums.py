@@ -9,8 +9,11 @@ possible signed sums of four values are tabulated:
     table[e] = (s_0 v_0 + s_1 v_1) + (s_2 v_2 + s_3 v_3),
     s_l = +1 if bit l of e is set, else -1          (e = 0 .. 15)
 
-(24 additions per table: 4 + 4 pair sums, then 16 sums of pairs).  The sum
-over a group of four is then ``table[pattern]`` with ``pattern`` the four
+(6 pair sums and 8 sums of pairs; the other 8 entries are negations, since
+flipping every sign negates a sum exactly: IEEE rounding is symmetric.  A
+half table of the 8 sums whose last sign is +1 therefore serves as well,
+the other 8 looked up with a factor -1).  The sum over a group of four is
+then ``table[pattern]`` with ``pattern`` the four
 signs as bits, and a long sum is one lookup per four terms, added in a fixed
 order.  Each table entry is rounded twice, the same way wherever it is
 computed: products with a +-1 factor are exact, so no fused multiply-add
@@ -27,8 +30,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["GROUP", "ENTRIES", "HALF", "store_signed_sums", "store_half_signed_sums", "half_table_entry", "add_signed_rows", "signed_sums_reference", "is_plus_minus_one",
-           "MAX_EXACT_INTEGER"]
+__all__ = ["GROUP", "ENTRIES", "HALF", "MAX_EXACT_INTEGER", "half_sums", "store_signed_sums",
+           "store_half_signed_sums", "half_table_entry", "add_signed_rows", "signed_sums_reference",
+           "is_plus_minus_one"]
 
 GROUP = 4
 """Terms per lookup."""
@@ -36,15 +40,32 @@ GROUP = 4
 ENTRIES = 1 << GROUP
 """Entries of one table: every sign pattern of a group."""
 
+HALF = ENTRIES // 2
+"""Entries of a half table: the sums whose last sign is +1 (the others are
+their negations, see :func:`half_table_entry`)."""
+
+
 MAX_EXACT_INTEGER = 1 << 24
 """float32 holds every integer of magnitude up to 2**24 exactly: a sum of
 fewer than 2**24 products of +-1 values is exact in any order."""
 
 
 @njit(cache=True, inline="always")
+def half_sums(v0, v1, v2, v3):
+    """The 8 signed sums whose last sign is +1, in pattern order (bit l the
+    sign of v_l; entry h is pattern h + 8): ``(s0 v0 + s1 v1) + (s2 v2 + v3)``.
+    The other 8 sums are their exact negations (IEEE rounding is symmetric,
+    so -u - v = -(u + v) and v - u = -(u - v) bit for bit)."""
+    a0, a1, a2, a3 = -v0 - v1, v0 - v1, v1 - v0, v0 + v1
+    b2, b3 = v3 - v2, v2 + v3
+    return a0 + b2, a1 + b2, a2 + b2, a3 + b2, a0 + b3, a1 + b3, a2 + b3, a3 + b3
+
+
+@njit(cache=True, inline="always")
 def store_signed_sums(table, lane, v0, v1, v2, v3):
     """``table[e, lane] = (s0 v0 + s1 v1) + (s2 v2 + s3 v3)`` for e = 0..15,
-    with ``s_l = +1`` where bit l of e is set, else -1 (see the module).
+    with ``s_l = +1`` where bit l of e is set, else -1 (see the module):
+    the :func:`half_sums` in rows 8..15 and their negations in rows 7..0.
 
     ``table`` is (16, lanes); the callers loop over ``lane``, which LLVM
     vectorizes.
@@ -56,44 +77,30 @@ def store_signed_sums(table, lane, v0, v1, v2, v3):
     >>> t[0, 0], t[15, 0], t[0b0101, 0]    # -15, +15, 1 - 2 + 4 - 8
     (np.float32(-15.0), np.float32(15.0), np.float32(-5.0))
     """
-    a0 = -v0 - v1
-    a1 = v0 - v1
-    a2 = v1 - v0
-    a3 = v0 + v1
-    b0 = -v2 - v3
-    b1 = v2 - v3
-    b2 = v3 - v2
-    b3 = v2 + v3
-    table[0, lane] = a0 + b0
-    table[1, lane] = a1 + b0
-    table[2, lane] = a2 + b0
-    table[3, lane] = a3 + b0
-    table[4, lane] = a0 + b1
-    table[5, lane] = a1 + b1
-    table[6, lane] = a2 + b1
-    table[7, lane] = a3 + b1
-    table[8, lane] = a0 + b2
-    table[9, lane] = a1 + b2
-    table[10, lane] = a2 + b2
-    table[11, lane] = a3 + b2
-    table[12, lane] = a0 + b3
-    table[13, lane] = a1 + b3
-    table[14, lane] = a2 + b3
-    table[15, lane] = a3 + b3
-
-
-HALF = ENTRIES // 2
-"""Entries of a half table: the sums whose last sign is +1 (the others are
-their negations, see :func:`half_table_entry`)."""
+    h0, h1, h2, h3, h4, h5, h6, h7 = half_sums(v0, v1, v2, v3)
+    table[8, lane] = h0
+    table[9, lane] = h1
+    table[10, lane] = h2
+    table[11, lane] = h3
+    table[12, lane] = h4
+    table[13, lane] = h5
+    table[14, lane] = h6
+    table[15, lane] = h7
+    table[7, lane] = -h0
+    table[6, lane] = -h1
+    table[5, lane] = -h2
+    table[4, lane] = -h3
+    table[3, lane] = -h4
+    table[2, lane] = -h5
+    table[1, lane] = -h6
+    table[0, lane] = -h7
 
 
 @njit(cache=True, inline="always")
 def store_half_signed_sums(table, lane, v0, v1, v2, v3):
     """``table[h, lane]`` = entry ``h + 8`` of :func:`store_signed_sums` (the
-    patterns whose last sign is +1), for h = 0..7.
-
-    Flipping every sign negates a sum exactly (IEEE rounding is symmetric),
-    so entry e < 8 is ``-table[7 - e]``: :func:`half_table_entry`.
+    :func:`half_sums`), for h = 0..7; entry e < 8 is ``-table[7 - e]``
+    (:func:`half_table_entry`).
 
     Examples
     --------
@@ -102,20 +109,15 @@ def store_half_signed_sums(table, lane, v0, v1, v2, v3):
     >>> t[0, 0], t[7, 0]                    # -1 - 2 - 4 + 8 and 1 + 2 + 4 + 8
     (np.float32(1.0), np.float32(15.0))
     """
-    a0 = -v0 - v1
-    a1 = v0 - v1
-    a2 = v1 - v0
-    a3 = v0 + v1
-    b2 = v3 - v2
-    b3 = v2 + v3
-    table[0, lane] = a0 + b2
-    table[1, lane] = a1 + b2
-    table[2, lane] = a2 + b2
-    table[3, lane] = a3 + b2
-    table[4, lane] = a0 + b3
-    table[5, lane] = a1 + b3
-    table[6, lane] = a2 + b3
-    table[7, lane] = a3 + b3
+    h0, h1, h2, h3, h4, h5, h6, h7 = half_sums(v0, v1, v2, v3)
+    table[0, lane] = h0
+    table[1, lane] = h1
+    table[2, lane] = h2
+    table[3, lane] = h3
+    table[4, lane] = h4
+    table[5, lane] = h5
+    table[6, lane] = h6
+    table[7, lane] = h7
 
 
 @njit(cache=True, inline="always")

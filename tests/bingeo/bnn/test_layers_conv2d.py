@@ -138,34 +138,23 @@ def test_plus_minus_one_sums_are_exact_integers():
     np.testing.assert_array_equal(dw, dw_exact.astype(np.float32))
 
 
+def conv_operands(values, max_channels, max_width):
+    """Hypothesis strategy: (x, w, dy) of matching small shapes, x and w
+    drawn by ``values(shape)``, dy any float32."""
+    shapes = st.tuples(st.integers(1, 3), st.integers(1, max_channels), st.integers(1, 6),
+                       st.integers(1, max_width), st.integers(1, 3))
+    return shapes.flatmap(lambda s: st.tuples(values((s[0], s[1], s[2], s[3])), values((s[4], s[1], 3, 3)),
+                                              float32_arrays((s[0], s[4], s[2], s[3]))))
+
+
 @settings(deadline=None, max_examples=30)
-@given(
-    st.tuples(
-        st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.integers(1, 9), st.integers(1, 3)
-    ).flatmap(
-        lambda s: st.tuples(
-            plus_minus_one_arrays((s[0], s[1], s[2], s[3])),
-            plus_minus_one_arrays((s[4], s[1], 3, 3)),
-            float32_arrays((s[0], s[4], s[2], s[3])),
-        )
-    )
-)
+@given(conv_operands(plus_minus_one_arrays, 6, 9))
 def test_hypothesis_plus_minus_one_shapes_match_reference(arrays):
     _check_against_reference(*arrays)
 
 
 @settings(deadline=None, max_examples=30)
-@given(
-    st.tuples(
-        st.integers(1, 3), st.integers(1, 3), st.integers(1, 6), st.integers(1, 6), st.integers(1, 3)
-    ).flatmap(
-        lambda s: st.tuples(
-            float32_arrays((s[0], s[1], s[2], s[3])),
-            float32_arrays((s[4], s[1], 3, 3)),
-            float32_arrays((s[0], s[4], s[2], s[3])),
-        )
-    )
-)
+@given(conv_operands(float32_arrays, 3, 6))
 def test_hypothesis_shapes_match_reference(arrays):
     _check_against_reference(*arrays)
 

@@ -20,11 +20,18 @@ from bingeo.bnn.layers.signed_sums import (
 
 
 @njit(cache=True)
-def _tables(v):
-    table = np.empty((ENTRIES, v.shape[0]), np.float32)
+def _fill(store, table, v):
     for lane in range(v.shape[0]):
-        store_signed_sums(table, lane, v[lane, 0], v[lane, 1], v[lane, 2], v[lane, 3])
+        store(table, lane, v[lane, 0], v[lane, 1], v[lane, 2], v[lane, 3])
     return table
+
+
+def _tables(v):
+    return _fill(store_signed_sums, np.empty((ENTRIES, v.shape[0]), np.float32), v)
+
+
+def _half_tables(v):
+    return _fill(store_half_signed_sums, np.empty((HALF, v.shape[0]), np.float32), v)
 
 
 def test_tables_hold_every_signed_sum_rounded_as_documented():
@@ -43,14 +50,6 @@ def test_tables_hold_every_signed_sum_rounded_as_documented():
     # two roundings of sums of four terms: within 2 * 2**-24 * sum |v|
     bound = 2 * 2.0 ** -24 * np.abs(v[finite].astype(np.float64)).sum(axis=1)
     assert np.all(np.abs(table[:, finite].T - reference) <= bound[:, None])
-
-
-@njit(cache=True)
-def _half_tables(v):
-    table = np.empty((HALF, v.shape[0]), np.float32)
-    for lane in range(v.shape[0]):
-        store_half_signed_sums(table, lane, v[lane, 0], v[lane, 1], v[lane, 2], v[lane, 3])
-    return table
 
 
 @njit(cache=True)
