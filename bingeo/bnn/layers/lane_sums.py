@@ -46,7 +46,7 @@ def product(a, b, p, m):
     return np.float64(a[p]) * b[p]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def lane_sum(term, a, b, m):
     """``sum of term(a, b, p, m) for p < len(a)`` in float64, in the order
     of the module docstring.
