@@ -37,13 +37,16 @@ from theory.sign_angle import (
     LIMIT_ANGLE,
     LIMIT_COS,
     MEAN_COS,
+    MEAN_COS_ASYMPTOTIC,
     VAR_COS,
+    VAR_COS_ASYMPTOTIC,
     VAR_COS_LEADING,
 )
 from theory.ternary import TERNARY_ANGLE_OPT, TERNARY_COS, TERNARY_COS_OPT, TERNARY_TAU_OPT
 
 __all__ = [
     "WORKING_DIGITS",
+    "ASYMPTOTIC_MIN_D",
     "loggamma_form",
     "compile_expression",
     "mean_cos_value",
@@ -65,6 +68,14 @@ WORKING_DIGITS = 40
 """Significant digits of the mpmath evaluation (loggamma(d/2) near d = 10^7
 is about 7e7, so 8 digits go to its integer part; 1/d cancellation in the
 variance costs 7 more; 40 leaves 25)."""
+
+
+ASYMPTOTIC_MIN_D = 10**6
+"""Above this d the gamma ratios are evaluated from their series in 1/d
+(``MEAN_COS_ASYMPTOTIC``, ``VAR_COS_ASYMPTOTIC``, truncated at d^-5, so
+accurate to 10^-30 relative there): the direct log-gamma form spends digits
+on the integer part of loggamma(d/2) (about d log d) and, at d = 2^63 or
+1e300, would need hundreds."""
 
 
 _LOGGAMMA = sp.Function("lgamma")
@@ -104,20 +115,25 @@ def compile_expression(expr: sp.Expr, variable: sp.Symbol) -> Callable:
     return evaluate
 
 
-def _integer_dims(d, name: str = "d") -> tuple[np.ndarray, bool]:
-    """Validate an integer or array of integers >= 1; return (flat int array, is_scalar)."""
+def _integer_dims(d, name: str = "d") -> tuple[list[int], tuple, bool]:
+    """Validate an integer or array of integers >= 1 (any size: Python ints,
+    numpy integers, or floats holding integers such as 1e300); return (the
+    values as Python ints, their shape, is_scalar)."""
     if isinstance(d, (bool, np.bool_)):
         raise TypeError(f"{name} must be an integer >= 1 or an array of them, got {d!r}")
-    arr = np.asarray(d)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    arr = np.asarray(d, dtype=object) if isinstance(d, int) else np.asarray(d)
+    if arr.dtype != object and not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise TypeError(f"{name} must be an integer >= 1 or an array of them, got {d!r}")
-    if np.issubdtype(arr.dtype, np.floating):
-        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
-        if bad.any():
-            raise ValueError(f"{name} must be an integer >= 1, got {arr[bad].flat[0]}")
-    if (arr < 1).any():
-        raise ValueError(f"{name} must be an integer >= 1, got {arr[arr < 1].flat[0]}")
-    return arr.astype(np.int64), arr.ndim == 0
+    values = []
+    for v in arr.ravel().tolist():
+        if isinstance(v, bool) or not isinstance(v, (numbers.Integral, float)):
+            raise TypeError(f"{name} must be an integer >= 1 or an array of them, got {v!r}")
+        if isinstance(v, float) and not (math.isfinite(v) and v == math.floor(v)):
+            raise ValueError(f"{name} must be an integer >= 1, got {v}")
+        if v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v}")
+        values.append(int(v))
+    return values, arr.shape, arr.ndim == 0
 
 
 def _thresholds(tau, name: str = "tau") -> tuple[np.ndarray, bool]:
@@ -133,13 +149,22 @@ def _thresholds(tau, name: str = "tau") -> tuple[np.ndarray, bool]:
     return arr, arr.ndim == 0
 
 
-def _apply(fn: Callable, arr: np.ndarray, scalar: bool):
-    out = np.array([fn(v) for v in arr.ravel().tolist()], dtype=np.float64).reshape(arr.shape)
+def _apply(fn: Callable, values: list, shape: tuple, scalar: bool):
+    out = np.array([fn(v) for v in values], dtype=np.float64).reshape(shape)
     return float(out) if scalar else out
 
 
-_MEAN_COS_FN = compile_expression(MEAN_COS, symbols.d)
-_VAR_COS_FN = compile_expression(VAR_COS, symbols.d)
+def _by_size(direct: Callable, series: Callable) -> Callable:
+    """``direct`` up to ``ASYMPTOTIC_MIN_D``, ``series`` above."""
+    return lambda d: direct(d) if d <= ASYMPTOTIC_MIN_D else series(d)
+
+
+_mean_direct = compile_expression(MEAN_COS, symbols.d)
+_var_direct = compile_expression(VAR_COS, symbols.d)
+_mean_series = compile_expression(MEAN_COS_ASYMPTOTIC, symbols.d)
+_var_series = compile_expression(VAR_COS_ASYMPTOTIC, symbols.d)
+_MEAN_COS_FN = _by_size(_mean_direct, _mean_series)
+_VAR_COS_FN = _by_size(_var_direct, _var_series)
 _PAIR_VAR_COS_FN = compile_expression(PAIR_VAR_COS, symbols.d)
 _TERNARY_COS_FN = compile_expression(TERNARY_COS, symbols.tau)
 
@@ -150,14 +175,15 @@ def mean_cos_value(d):
     Parameters
     ----------
     d : int or array of int, >= 1
+        any size (``2**63``, ``1e300``): above ``ASYMPTOTIC_MIN_D`` the
+        series in 1/d answers.
 
     Examples
     --------
     >>> round(mean_cos_value(2), 15) == round(2 * math.sqrt(2) / math.pi, 15)
     True
     """
-    arr, scalar = _integer_dims(d)
-    return _apply(_MEAN_COS_FN, arr, scalar)
+    return _apply(_MEAN_COS_FN, *_integer_dims(d))
 
 
 def var_cos_value(d):
@@ -170,8 +196,7 @@ def var_cos_value(d):
     >>> var_cos_value([10, 100]).round(6).tolist()
     [0.003753, 0.000443]
     """
-    arr, scalar = _integer_dims(d)
-    return _apply(_VAR_COS_FN, arr, scalar)
+    return _apply(_VAR_COS_FN, *_integer_dims(d))
 
 
 def pair_var_cos_value(d):
@@ -182,8 +207,7 @@ def pair_var_cos_value(d):
     >>> pair_var_cos_value(4)
     0.25
     """
-    arr, scalar = _integer_dims(d)
-    return _apply(_PAIR_VAR_COS_FN, arr, scalar)
+    return _apply(_PAIR_VAR_COS_FN, *_integer_dims(d))
 
 
 def ternary_cos_value(tau):
@@ -197,7 +221,7 @@ def ternary_cos_value(tau):
     [0.797885, 0.899903]
     """
     arr, scalar = _thresholds(tau)
-    return _apply(_TERNARY_COS_FN, arr, scalar)
+    return _apply(_TERNARY_COS_FN, arr.ravel().tolist(), arr.shape, scalar)
 
 
 def _float(expr: sp.Expr) -> float:

@@ -54,13 +54,28 @@ def _moment(X, g, what: str):
     return value
 
 
-def _second_moment(X):
+def second_moment(X):
+    """E[X^2], refused when infinite (the cosine's limit needs it).
+
+    >>> from sympy.stats import StudentT
+    >>> second_moment(StudentT("T", 5))
+    5/3
+    """
     m2 = _moment(X, lambda x: x**2, "E[X^2]")
     if m2 == sp.oo or m2.has(sp.zoo, sp.nan):
         raise ValueError(
             f"X must have a finite second moment E[X^2]; {X.pspace.distribution} has E[X^2] = oo"
         )
     return m2
+
+
+def check_variable(X):
+    """``X`` if it is a sympy.stats random variable; else a TypeError saying
+    what is accepted."""
+    if not isinstance(X, RandomSymbol):
+        raise TypeError(f"X must be a sympy.stats random variable, such as sympy.stats.Normal('X', 0, 1), "
+                        f"Uniform, Laplace or StudentT; got {X!r}")
+    return X
 
 
 def _check_quantizer(q):
@@ -72,7 +87,8 @@ def _check_quantizer(q):
 
 
 def _moments(X, q):
-    m_xx = _second_moment(X)
+    check_variable(X)
+    m_xx = second_moment(X)
     m_xq = _moment(X, lambda x: x * q(x), "E[X q(X)]")
     m_qq = _moment(X, lambda x: q(x) ** 2, "E[q(X)^2]")
     if m_qq == sp.oo:
@@ -80,6 +96,12 @@ def _moments(X, q):
     if m_qq == 0:
         raise ValueError("q: q(X) = 0 almost surely; the cosine is undefined")
     return m_xq, m_xx, m_qq
+
+
+def limit_moments(X, q: Callable | None = None):
+    """(E[X q(X)], E[X^2], E[q(X)^2]) in closed form, checked: finite, and
+    q(X) not zero almost surely."""
+    return _moments(X, _check_quantizer(q))
 
 
 def limit_cos_formula(X, q: Callable | None = None) -> sp.Expr:
@@ -94,7 +116,9 @@ def limit_cos_formula(X, q: Callable | None = None) -> sp.Expr:
     return Expectation(X * q(X)) / sp.sqrt(Expectation(X**2) * Expectation(q(X) ** 2))
 
 
-LIMIT_COS_FORMULA: sp.Expr = limit_cos_formula(RandomSymbol(sp.Symbol("X", real=True)), sp.Function("q"))
+_GENERIC_X = RandomSymbol(sp.Symbol("X", real=True))
+
+LIMIT_COS_FORMULA: sp.Expr = limit_cos_formula(_GENERIC_X, sp.Function("q"))
 """The general large-d limit, for a generic coordinate X and quantizer q."""
 
 
@@ -130,15 +154,36 @@ def limit_cos(X, q: Callable | None = None) -> sp.Expr:
     sqrt(2)/2
     """
     q = _check_quantizer(q)
-    m_xq, m_xx, m_qq = _moments(X, q)
-    formula = limit_cos_formula(X, q)
-    values = {Expectation(X * q(X)): m_xq, Expectation(X**2): m_xx, Expectation(q(X) ** 2): m_qq}
-    evaluated = formula.xreplace(values)
+    evaluated = limit_cos_from_moments(*_moments(X, q))
     if evaluated.has(Expectation):
-        raise NotImplementedError(f"could not evaluate every expectation in {formula}")
+        raise NotImplementedError(f"could not evaluate every expectation in {LIMIT_COS_FORMULA}")
     # force=True: sqrt(1/(nu - 2)) -> 1/sqrt(nu - 2), valid where the moments exist.
     ratio = sp.powdenest(sp.gammasimp(evaluated), force=True)
     return sp.simplify(ratio)
+
+
+def d_var_from_moments(moment: Callable, q: Callable, means) -> sp.Expr:
+    """grad f' S grad f for f(A, B, C) = A / sqrt(B C) at ``means`` = (E[X q],
+    E[X^2], E[q^2]), with the covariance S of (X q(X), X^2, q(X)^2) from
+    ``moment(g, what)`` = E[g(X)] (exact integrals, or numbers).
+
+    The one implementation of the delta method behind
+    :func:`limit_d_var_cos`; :mod:`theory.quantized_angle` calls it with
+    moments by quadrature where the integrals have no quick closed form.
+    """
+    m_xq, m_xx, m_qq = means
+    a, b, c = sp.symbols("a b c", positive=True)
+    f = a / sp.sqrt(b * c)
+    grad = sp.Matrix([sp.diff(f, v) for v in (a, b, c)]).subs({a: m_xq, b: m_xx, c: m_qq})
+    terms = [lambda x: x * q(x), lambda x: x**2, lambda x: q(x) ** 2]
+    cov = sp.zeros(3, 3)
+    for i in range(3):
+        for j in range(i, 3):
+            second = moment(lambda x, i=i, j=j: terms[i](x) * terms[j](x), "a fourth moment")
+            if second == sp.oo:
+                raise ValueError("X must have a finite fourth moment for the variance of the cosine")
+            cov[i, j] = cov[j, i] = second - means[i] * means[j]
+    return (grad.T * cov * grad)[0, 0]
 
 
 def limit_d_var_cos(X, q: Callable | None = None) -> sp.Expr:
@@ -155,22 +200,22 @@ def limit_d_var_cos(X, q: Callable | None = None) -> sp.Expr:
     1/40
     """
     q = _check_quantizer(q)
-    m_xq, m_xx, m_qq = _moments(X, q)
-    a, b, c = sp.symbols("a b c", positive=True)
-    f = a / sp.sqrt(b * c)
-    grad = sp.Matrix([sp.diff(f, v) for v in (a, b, c)]).subs({a: m_xq, b: m_xx, c: m_qq})
-    terms = [lambda x: x * q(x), lambda x: x**2, lambda x: q(x) ** 2]
-    means = [m_xq, m_xx, m_qq]
-    cov = sp.zeros(3, 3)
-    for i in range(3):
-        for j in range(i, 3):
-            second = _moment(X, lambda x, i=i, j=j: terms[i](x) * terms[j](x), "a fourth moment")
-            if second == sp.oo:
-                raise ValueError("X must have a finite fourth moment for the variance of the cosine")
-            cov[i, j] = cov[j, i] = second - means[i] * means[j]
-    simplified = sp.simplify((grad.T * cov * grad)[0, 0])
+    means = _moments(X, q)
+    simplified = sp.simplify(d_var_from_moments(lambda g, what: _moment(X, g, what), q, means))
     expanded = sp.expand(simplified)
     return expanded if sp.count_ops(expanded) <= sp.count_ops(simplified) else simplified
+
+
+def limit_cos_from_moments(m_xq, m_xx, m_qq) -> sp.Expr:
+    """:data:`LIMIT_COS_FORMULA` with its three expectations replaced by
+    values (exact or numbers).
+
+    >>> limit_cos_from_moments(1, 4, 1)
+    1/2
+    """
+    X, q = _GENERIC_X, sp.Function("q")
+    values = {Expectation(X * q(X)): m_xq, Expectation(X**2): m_xx, Expectation(q(X) ** 2): m_qq}
+    return LIMIT_COS_FORMULA.xreplace(values)
 
 
 def limit_cos_value(X, q: Callable | None = None) -> float:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.stats import Laplace, StudentT, Uniform
 
-from theory import dot_products, pair_angle, rotation, sign_angle, symbols, ternary
+from theory import delta_angle, dot_products, pair_angle, rotation, sign_angle, symbols, ternary
 from theory.quantizer_limit import limit_cos
 
 VALUE_DIGITS = 30
@@ -102,6 +102,10 @@ def _build() -> tuple[Result, ...]:
         Result("VarCos", sign_angle.VAR_COS, "Var[cos angle(w, sign w)] at dimension d"),
         Result("VarCosLeading", sign_angle.VAR_COS_LEADING, "lim d Var[cos angle(w, sign w)]"),
         Result("AngleSdLeading", sign_angle.ANGLE_SD_LEADING, "lim sqrt(d) SD[angle(w, sign w)]", True),
+        Result("MeanCosAsymptotic", sign_angle.MEAN_COS_ASYMPTOTIC, "E[cos angle(w, sign w)] in powers of 1/d, to d^-5"),
+        Result("VarCosAsymptotic", sign_angle.VAR_COS_ASYMPTOTIC, "Var[cos angle(w, sign w)] in powers of 1/d, to d^-5"),
+        Result("AngleMeanDelta", delta_angle.ANGLE_MEAN_DELTA, "E[angle] from the cosine's mean c and variance v (delta method)", True),
+        Result("AngleSdDelta", delta_angle.ANGLE_SD_DELTA, "SD[angle] from the cosine's mean c and variance v (delta method)", True),
         Result("PairCosDensity", pair_angle.PAIR_COS_DENSITY, "density of cos angle(u, v) at t, u, v independent"),
         Result("PairMeanCos", pair_angle.PAIR_MEAN_COS, "E[cos angle(u, v)]"),
         Result("PairVarCos", pair_angle.PAIR_VAR_COS, "Var[cos angle(u, v)] at dimension d"),

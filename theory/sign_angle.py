@@ -34,6 +34,7 @@ import sympy as sp
 from sympy.stats import E, Chi, Normal
 
 from theory import symbols
+from theory.asymptotic import ASYMPTOTIC_ORDER, gamma_product_series, series_in_inverse_d
 from theory.quantizer_limit import limit_cos, limit_d_var_cos
 from theory.dimension import at_dimension
 
@@ -70,6 +71,13 @@ MEAN_SQ_COS: sp.Expr = _derive_mean_sq_cos()
 
 VAR_COS: sp.Expr = MEAN_SQ_COS - MEAN_COS**2
 """Var[cos angle(w, sign w)] as an expression in ``theory.symbols.d``."""
+
+MEAN_COS_ASYMPTOTIC: sp.Expr = gamma_product_series(MEAN_COS, ASYMPTOTIC_ORDER)
+"""E[cos angle(w, sign w)] in powers of 1/d, from Stirling's series of the
+log-gammas: sqrt(2/pi) (1 + 1/(4d) + 1/(32 d^2) - ...), to d^-5."""
+
+VAR_COS_ASYMPTOTIC: sp.Expr = series_in_inverse_d(MEAN_SQ_COS - MEAN_COS_ASYMPTOTIC**2, ASYMPTOTIC_ORDER)
+"""Var[cos angle(w, sign w)] in powers of 1/d: (1 - 3/pi)/d - 1/(4 pi d^2) + ..., to d^-5."""
 
 VAR_COS_LEADING: sp.Expr = limit_d_var_cos(_X)
 """lim_{d->oo} d Var[cos angle(w, sign w)] = 1 - 3/pi."""

@@ -30,3 +30,9 @@ nu = sp.Symbol("nu", positive=True)
 
 sigma = sp.Symbol("sigma", positive=True)
 """A standard deviation (a scale)."""
+
+c = sp.Symbol("c", real=True)
+"""The mean of a cosine (the delta method's centre)."""
+
+v = sp.Symbol("v", nonnegative=True)
+"""The variance of a cosine."""

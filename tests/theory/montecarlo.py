@@ -30,3 +30,17 @@ def haar_rotation(rng: np.random.Generator, d: int) -> np.ndarray:
     """A Haar-random d x d orthogonal matrix (QR of a Gaussian matrix, signs fixed)."""
     q, r = np.linalg.qr(rng.standard_normal((d, d)))
     return q * np.sign(np.diag(r))
+
+
+def quantized_cosines(rng: np.random.Generator, d: int, n: int, draw, quantize) -> np.ndarray:
+    """n draws of cos angle(w, q(w)) for w with d i.i.d. coordinates
+    ``draw(rng, shape)``, q = ``quantize`` applied to a (rows, d) array."""
+    out = np.empty(n)
+    rows_per_batch = max(1, CHUNK_ROWS * 64 // d)
+    for start in range(0, n, rows_per_batch):
+        rows = min(rows_per_batch, n - start)
+        w = draw(rng, (rows, d))
+        q = quantize(w)
+        q = q / np.abs(q).max(axis=1, keepdims=True)  # q's scale is free: keep |q|^2 representable
+        out[start : start + rows] = (w * q).sum(axis=1) / (np.linalg.norm(w, axis=1) * np.linalg.norm(q, axis=1))
+    return out

@@ -2,6 +2,8 @@
 
 import math
 
+import mpmath
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -61,3 +63,26 @@ def test_edge_values_that_are_valid():
     assert theory.mean_cos_value(np.int32(1)) == 1.0
     assert theory.var_cos_value(3.0) == theory.var_cos_value(3)
     assert theory.mean_cos(sp.Integer(2)) == theory.mean_cos(2)
+
+
+@pytest.mark.parametrize("d", [10**30, 2**63, 2**64 + 1, 10**300, 1e300, np.float64(1e18), 10**1000],
+                         ids=["1e30", "2^63", "2^64+1", "10^300", "1e300 float", "1e18 numpy", "10^1000"])
+def test_numeric_functions_answer_for_any_dimension(d):
+    # the direct gamma ratio overflows int64 or mpmath's working precision
+    # there; the asymptotic series in 1/d answers
+    mean, var, pair = theory.mean_cos_value(d), theory.var_cos_value(d), theory.pair_var_cos_value(d)
+    assert math.isclose(mean, theory.LIMIT_COS_VALUE, rel_tol=1e-15)
+    inv_d = float(mpmath.mpf(1) / mpmath.mpf(d))
+    assert math.isclose(pair, inv_d, rel_tol=1e-15) or (inv_d == 0.0 and pair == 0.0)
+    if inv_d > 0:
+        assert math.isclose(var / inv_d, theory.VAR_COS_LEADING_VALUE, rel_tol=1e-12)
+    else:
+        assert var == 0.0
+
+
+@pytest.mark.parametrize("spec", ["normal", 3, None])
+def test_limit_cos_value_says_what_it_accepts(spec):
+    with pytest.raises(TypeError, match=r"^X must be a sympy.stats random variable.*got"):
+        theory.limit_cos_value(spec)
+    with pytest.raises(TypeError, match=r"^X must be a sympy.stats random variable"):
+        theory.limit_cos(spec)

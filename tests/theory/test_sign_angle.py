@@ -167,3 +167,22 @@ def test_symbolic_at_large_d_stays_unevaluated_and_matches_the_floats(d):
     assert float(sp.N(theory.mean_cos(d), 30)) == pytest.approx(theory.mean_cos_value(d), rel=1e-15)
     assert float(sp.N(theory.var_cos(d), 40)) == pytest.approx(theory.var_cos_value(d), rel=1e-13)
     assert float(sp.N(theory.pair_var_cos(d))) == theory.pair_var_cos_value(d)
+
+
+def test_asymptotic_series_meets_the_direct_formula():
+    # on both sides of the switch from the direct formula to the series in 1/d
+    from theory import numeric
+
+    for d in (numeric.ASYMPTOTIC_MIN_D, numeric.ASYMPTOTIC_MIN_D + 1, 10 * numeric.ASYMPTOTIC_MIN_D):
+        assert math.isclose(numeric._mean_direct(d), numeric._mean_series(d), rel_tol=1e-15)
+        assert math.isclose(numeric._var_direct(d), numeric._var_series(d), rel_tol=1e-12)
+
+
+def test_asymptotic_series_leading_terms():
+    x = sp.Symbol("x", positive=True)
+    mean = sp.expand(theory.MEAN_COS_ASYMPTOTIC.subs(theory.symbols.d, 1 / x))
+    var = sp.expand(theory.VAR_COS_ASYMPTOTIC.subs(theory.symbols.d, 1 / x))
+    # sqrt(2/pi) (1 + 1/(4d) + ...), and (1 - 3/pi)/d + ...
+    assert sp.simplify(mean.coeff(x, 0) - theory.LIMIT_COS) == 0
+    assert sp.simplify(mean.coeff(x, 1) - theory.LIMIT_COS / 4) == 0
+    assert var.coeff(x, 0) == 0 and sp.simplify(var.coeff(x, 1) - theory.VAR_COS_LEADING) == 0
