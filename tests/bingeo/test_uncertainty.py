@@ -1,0 +1,52 @@
+"""bingeo.uncertainty against independent references: scipy's Wilson
+interval, the binomial variance, and a Monte Carlo of the delta method."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest, norm
+
+from bingeo.uncertainty import angle_se, binomial_se, mean_se, wilson_interval
+from tests.tolerances import z_bound
+
+
+@pytest.mark.parametrize("k, n", [(0, 1), (0, 20), (3, 20), (10, 20), (20, 20), (987, 1000), (1, 3)])
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_wilson_interval_matches_scipy(k, n, level):
+    z = float(norm.isf((1 - level) / 2))
+    want = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    np.testing.assert_allclose(wilson_interval(k, n, z=z), (want.low, want.high), rtol=1e-12, atol=1e-15)
+
+
+def test_binomial_se_is_the_binomial_sd_over_n():
+    for k, n in [(0, 5), (3, 7), (99, 100)]:
+        assert binomial_se(k, n) == pytest.approx(math.sqrt(n * (k / n) * (1 - k / n)) / n, rel=1e-15)
+
+
+def test_angle_se_by_monte_carlo():
+    # means of n cosines with a known sd: the spread of arccos(mean) over
+    # many repeats against the delta method
+    rng = np.random.default_rng(1)
+    c, sd, n, repeats = 0.8, 0.05, 400, 4000
+    means = c + sd * rng.standard_normal((repeats, n)).mean(axis=1)
+    spread = np.arccos(means).std(ddof=1)
+    assert abs(spread / angle_se(c, sd / math.sqrt(n)) - 1) <= z_bound(1) * math.sqrt(2 / (repeats - 1))
+
+
+def test_mean_se_leaves_out_undefined_trials():
+    mean, se, n = mean_se([0.5, np.nan, 0.7])
+    assert (mean, n) == (pytest.approx(0.6), 2) and se == pytest.approx(0.1)
+    assert all(math.isnan(x) for x in mean_se([np.nan])[:2]) and mean_se([np.nan])[2] == 0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: binomial_se(5, 3), "k"), (lambda: binomial_se(1, 0), "n"), (lambda: wilson_interval(-1, 3), "k"),
+    (lambda: wilson_interval(1, 3, z=-1), "z"), (lambda: binomial_se(1.5, 3), "k"), (lambda: angle_se(1.5, 0.1), "cos"),
+    (lambda: angle_se(0.5, -0.1), "se_cos"), (lambda: wilson_interval(True, 3), "k"),
+])
+def test_bad_input_names_the_argument(call, name):
+    with pytest.raises(ValueError, match=f"^{name} must"):
+        call()
