@@ -4,6 +4,11 @@ A file is written to a temporary file in its own folder, flushed to disk, and
 renamed over the target (``os.replace``, atomic on POSIX and Windows), so a
 reader, a crash or a Ctrl-C never leaves a half-written model, checkpoint,
 table or figure behind: the target holds either its old or its new content.
+
+As command-line tools do, a symbolic link is followed (its target is
+replaced, the link stays) and a target that exists but is not a regular file
+(a device such as ``/dev/null``, a named pipe) is written in place, since
+renaming over it would replace the device or the pipe by a file.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
 
     The parent folder is created if missing.  If ``write`` raises (or the
     process is interrupted), ``path`` is left as it was and the temporary
-    file is removed.
+    file is removed.  A symlink is followed; a device or pipe is written in
+    place (see the module docstring).
 
     Returns
     -------
@@ -59,7 +65,13 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
     >>> target.read_bytes(), sorted(p.name for p in target.parent.iterdir())
     (b'whole', ['a.txt'])
     """
-    path = Path(path)
+    link = Path(path)
+    path = Path(os.path.realpath(link)) if link.is_symlink() else link
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "wb") as fh:  # a device or a pipe: no rename over it
+            write(fh)
+            fh.flush()
+        return link
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temporary(path.parent, path.name)
     try:
@@ -74,4 +86,4 @@ def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -
         except FileNotFoundError:
             pass
         raise
-    return path
+    return link

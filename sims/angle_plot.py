@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from sims.angle_theory import angle_moments, pair_angle_moments
+from theory import angle_moments, pair_angle_moments
 
 __all__ = ["angle_figure"]
 
@@ -27,7 +27,7 @@ def angle_figure(records: dict, angles_deg: dict, pair_angles_deg: dict, theory_
     """A matplotlib Figure from the records of ``sims.angle.run``.
 
     ``angles_deg`` and ``pair_angles_deg`` map each d to the sampled angles
-    in degrees; ``theory_obj`` is the :class:`sims.angle_theory.AngleTheory`.
+    in degrees; ``theory_obj`` is the :class:`theory.AngleTheory`.
     """
     import matplotlib
 

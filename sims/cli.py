@@ -10,10 +10,14 @@ bar on stderr, and the metadata block every JSON output starts with.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import os
 import platform
+import secrets
 import sys
+import threading
 import time
 from importlib import metadata as _metadata
 from pathlib import Path
@@ -40,7 +44,18 @@ __all__ = [
     "run_main",
     "format_table",
     "positive_int",
+    "STDOUT",
+    "output_path",
+    "check_outputs",
+    "check_figure_format",
+    "available_memory",
+    "check_memory",
+    "format_bytes",
+    "format_seconds",
 ]
+
+STDOUT = "-"
+"""The output path that means standard output."""
 
 DEFAULT_NUM_DIMS = 13
 """Points of a log-spaced ``A..B`` grid when ``--num`` is not given."""
@@ -181,12 +196,30 @@ def add_seed_flag(parser: argparse.ArgumentParser, default: int = 0) -> None:
                         help=f"random seed, a non-negative integer (default {default})")
 
 
+def output_path(text: str) -> str:
+    """argparse ``type=`` of an output path: any non-empty text (``-`` is
+    standard output).
+
+    >>> output_path("a.json")
+    'a.json'
+    >>> output_path("")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a file path, or - for standard output, got ''
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a file path, or - for standard output, got {text!r}")
+    return text
+
+
 def add_output_flags(parser: argparse.ArgumentParser, *, csv: bool = True, plot: bool = True) -> None:
-    parser.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
+    parser.add_argument("--json", metavar="PATH", type=output_path,
+                        help="write the records as JSON to PATH (- for standard output)")
     if csv:
-        parser.add_argument("--csv", metavar="PATH", help="write the table as CSV to PATH")
+        parser.add_argument("--csv", metavar="PATH", type=output_path,
+                            help="write the table as CSV to PATH (- for standard output)")
     if plot:
-        parser.add_argument("--plot", metavar="PATH", help="write the figure to PATH (PNG)")
+        parser.add_argument("--plot", metavar="PATH", type=output_path, help="write the figure to PATH (PNG)")
 
 
 def add_progress_flags(parser: argparse.ArgumentParser) -> None:
@@ -195,12 +228,167 @@ def add_progress_flags(parser: argparse.ArgumentParser) -> None:
 
 
 # --------------------------------------------------------------------------
+# Output paths, checked before any work
+# --------------------------------------------------------------------------
+
+def _probe_folder(folder: Path) -> None:
+    """Create and remove a file in ``folder``: the one sure test that a
+    write there will succeed (permissions, read-only mounts, /proc, root)."""
+    probe = folder / f".bingeo-probe-{secrets.token_hex(6)}"
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _check_output_path(flag: str, path: str) -> None:
+    target = Path(os.path.realpath(path))  # a symlink is followed, dangling or not
+    if target.is_dir():
+        raise CliError(f"{flag} {path}: is a folder; give a file path")
+    if target.exists() and not target.is_file():  # a device or a pipe: written in place
+        if not os.access(target, os.W_OK):
+            raise CliError(f"{flag} {path}: not writable")
+        return
+    folder = target.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise CliError(f"{flag} {path}: {folder} is a file, not a folder")
+    try:
+        _probe_folder(folder)
+    except OSError as exc:
+        raise CliError(f"{flag} {path}: cannot write in {folder} ({exc.strerror})") from None
+
+
+def check_outputs(outputs: Sequence[tuple[str, str | None]]) -> None:
+    """Check every (flag, path) an output will be written to, before any
+    work: each must be writable (its folder, or the nearest existing one,
+    accepts a new file; a device or pipe must be writable), no two may name
+    the same file, and at most one may be ``-`` (standard output).
+
+    Raises
+    ------
+    CliError
+        naming the flag and the path.
+
+    Examples
+    --------
+    >>> check_outputs([("--json", "-"), ("--csv", "-")])
+    Traceback (most recent call last):
+    ...
+    sims.cli.CliError: --json and --csv both write to standard output; give one of them a file path
+    """
+    seen: dict[str, str] = {}
+    for flag, path in outputs:
+        if path is None:
+            continue
+        key = STDOUT if path == STDOUT else os.path.realpath(path)
+        if key in seen:
+            where = "standard output" if key == STDOUT else f"the same file {path}"
+            raise CliError(f"{seen[key]} and {flag} both write to {where}; give "
+                           f"{'one of them a file path' if key == STDOUT else 'each its own'}")
+        seen[key] = flag
+        if path != STDOUT:
+            _check_output_path(flag, path)
+
+
+def check_figure_format(flag: str, path: str | None) -> None:
+    """Refuse a figure path whose suffix matplotlib cannot write (no suffix
+    and ``-`` mean PNG).
+
+    >>> try:
+    ...     check_figure_format("--plot", "a.xyz")
+    ... except CliError as exc:
+    ...     print(str(exc).split(";")[0])
+    --plot a.xyz: matplotlib cannot write '.xyz' figures
+    """
+    if path is None or path == STDOUT:
+        return
+    suffix = Path(path).suffix.lstrip(".").lower()
+    if not suffix:
+        return
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix not in formats:
+        accepted = ", ".join(f".{f}" for f in sorted(formats))
+        raise CliError(f"{flag} {path}: matplotlib cannot write '.{suffix}' figures; use one of {accepted}")
+
+
+# --------------------------------------------------------------------------
+# Memory and time, estimated before the work
+# --------------------------------------------------------------------------
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux's MemAvailable,
+    else free physical pages), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def format_bytes(n: float) -> str:
+    """A byte count with a binary prefix.
+
+    >>> format_bytes(80_000_000_000_000), format_bytes(512)
+    ('72.8 TiB', '512 B')
+    """
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for people.
+
+    >>> format_seconds(42), format_seconds(5400), format_seconds(3e7)
+    ('42 s', '90 minutes', '347 days')
+    """
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} hours"
+    if seconds < 2 * 365 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    return f"{seconds / (365.25 * 86400):.3g} years"
+
+
+def check_memory(needed: float, what: str) -> None:
+    """Refuse, with the estimate, work that needs more memory than is
+    available."""
+    free = available_memory()
+    if free is not None and needed > free:
+        raise CliError(f"{what} needs about {format_bytes(needed)} of memory, more than the "
+                       f"{format_bytes(free)} available")
+
+
+# --------------------------------------------------------------------------
 # Whole-or-nothing writes
 # --------------------------------------------------------------------------
 
 def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    return atomic_write(path, lambda fh: fh.write(data))
+    """Write ``data`` to ``path`` through a temporary file and a rename
+    (``-``: standard output); a failed write is a one-line CliError."""
+    if str(path) == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return Path(STDOUT)
+    try:
+        return atomic_write(path, lambda fh: fh.write(data))
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def atomic_write_text(path, text: str) -> Path:
@@ -247,10 +435,12 @@ def atomic_write_json(path, data) -> Path:
 
 
 def atomic_savefig(fig, path, **kwargs) -> Path:
-    """Save a matplotlib figure whole or not at all (format from the suffix)."""
-    path = Path(path)
-    fmt = path.suffix.lstrip(".") or "png"
-    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, **kwargs))
+    """Save a matplotlib figure whole or not at all (format from the suffix,
+    PNG without one or for ``-``)."""
+    fmt = "png" if str(path) == STDOUT else (Path(path).suffix.lstrip(".") or "png")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, **kwargs)
+    return atomic_write_bytes(path, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------
@@ -261,11 +451,18 @@ class Progress:
     """A minimal progress bar on stderr.
 
     Silent when ``quiet`` is true or stderr is not a terminal, and before
-    ``delay`` seconds have passed, so quick runs print nothing.
+    ``delay`` seconds have passed, so quick runs print nothing.  ``total``
+    and the steps of :meth:`update` are units of work (rows, epochs, or
+    draws).  :meth:`status` names what is happening before the first step
+    (``"compiling"`` while numba compiles), shown once ``delay`` has passed.
+    The time left is estimated from the steps after the first, which holds
+    the compilation: from the rate of the first alone it can be off by 20
+    times.
 
     Examples
     --------
     >>> with Progress(3, "dims", quiet=True) as bar:
+    ...     bar.status("compiling")
     ...     for _ in range(3):
     ...         bar.update(1, note="d=10")
     """
@@ -280,25 +477,66 @@ class Progress:
         self.delay = delay
         self.done = 0
         self.start = time.perf_counter()
+        self._first: tuple[float, int] | None = None  # (time, done) at the end of the first step
         self._drawn = False
+        self._timer: threading.Timer | None = None
 
-    def update(self, n: int = 1, note: str = "") -> None:
-        self.done += n
+    def _write(self, text: str) -> None:
+        self.stream.write(f"\r{text}".rstrip() + "\x1b[K")
+        self.stream.flush()
+        self._drawn = True
+
+    def status(self, text: str) -> None:
+        """Show ``text`` (``"compiling"``) once ``delay`` has passed, until the next step."""
+        self._cancel()
         if not self.enabled:
             return
-        elapsed = time.perf_counter() - self.start
+        self._timer = threading.Timer(max(0.0, self.delay - (time.perf_counter() - self.start)),
+                                      lambda: self._write(f"{self.label}: {text}"))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """The time left from the rate of the steps after the first, or None
+        before a second step.
+
+        >>> bar = Progress(10, quiet=True)
+        >>> bar.start, bar._first, bar.done = 0.0, (25.0, 1), 3
+        >>> bar.seconds_left(now=27.0)
+        7.0
+        """
+        now = time.perf_counter() if now is None else now
+        if self._first is None or self.done <= self._first[1] or now <= self._first[0]:
+            return None
+        rate = (self.done - self._first[1]) / (now - self._first[0])
+        return (self.total - self.done) / rate
+
+    def update(self, n: int = 1, note: str = "") -> None:
+        self._cancel()
+        self.done += n
+        now = time.perf_counter()
+        if self._first is None:
+            self._first = (now, self.done)
+        if not self.enabled:
+            return
+        elapsed = now - self.start
         if elapsed < self.delay and self.done < self.total:
             return
         width = 30
         frac = min(self.done / self.total, 1.0)
         bar = "#" * int(round(width * frac)) + "-" * (width - int(round(width * frac)))
-        eta = elapsed / frac - elapsed if frac > 0 else float("nan")
-        eta_text = f"{eta:5.1f}s left" if math.isfinite(eta) else ""
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {elapsed:5.1f}s {eta_text} {note}".rstrip() + "\x1b[K")
-        self.stream.flush()
-        self._drawn = True
+        left = self.seconds_left(now)
+        eta_text = f"{left:5.1f}s left" if left is not None and self.done < self.total else ""
+        count = f"{self.done}/{self.total}" if self.total <= 100_000 else f"{100 * frac:3.0f}%"
+        self._write(f"{self.label} [{bar}] {count} {elapsed:5.1f}s {eta_text} {note}")
 
     def close(self) -> None:
+        self._cancel()
         if self._drawn:
             self.stream.write("\n")
             self.stream.flush()

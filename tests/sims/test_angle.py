@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import stat
 import subprocess
 import sys
 
@@ -16,8 +18,8 @@ import theory
 from sims import angle
 from tests.tolerances import Z_ISSUE, z_bound
 
-ROW_KEYS = {"d", "trials", "mean_cos", "sem_cos", "exact_mean_cos", "z", "mean_angle_deg", "sd_angle_deg",
-            "pair_mean_angle_deg"}
+ROW_KEYS = {"d", "trials", "defined_trials", "mean_cos", "sem_cos", "exact_mean_cos", "z", "mean_angle_deg",
+            "se_angle_deg", "sd_angle_deg", "pair_mean_cos", "pair_sem_cos", "pair_mean_angle_deg", "pair_se_angle_deg"}
 
 
 def run_cli(*argv, cwd):
@@ -40,8 +42,9 @@ def test_table_and_outputs(default_like_run):
     assert "exact_cos" in text and "pair_angle_deg" in text
     assert f"limiting angle (d -> oo): {theory.LIMIT_ANGLE_DEG:.4f} degrees" in text
     assert "backend: cpu" in text
-    assert (out / "angle.png").stat().st_size > 10_000
-    assert "figure: angle.png" in text
+    # the figure is drawn only when --plot asks: nothing lands in the working folder
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "a.json"]
+    assert "figure:" not in text
     assert done.stderr == ""
 
 
@@ -65,6 +68,11 @@ def test_json_schema_and_values(default_like_run):
         else:
             assert abs(row["z"]) <= z_max
             assert math.isclose(row["z"], (row["mean_cos"] - row["exact_mean_cos"]) / row["sem_cos"])
+            # the angle's SE from the cosine's by the delta method
+            assert math.isclose(row["se_angle_deg"],
+                                math.degrees(row["sem_cos"] / math.sqrt(1 - row["mean_cos"] ** 2)))
+            assert math.isclose(row["pair_se_angle_deg"],
+                                math.degrees(row["pair_sem_cos"] / math.sqrt(1 - row["pair_mean_cos"] ** 2)))
 
 
 def test_csv_matches_json(default_like_run):
@@ -139,10 +147,13 @@ def run_main_inprocess(argv, capsys):
     ["--quantizer", "foo"], ["--quantizer", "ternary:-1"], ["--dist", "cauchy"], ["--dist", "t:0"],
     ["--backend", "gpu"], ["--dims", "10", "--dist", "t:2", "--quantizer", "ternary:1"],
     ["--dims", "5000", "--quantizer", "rotated-sign"], ["--dims", "3", "--dist", "aniso:0"],
+    ["--dims", "9223372036854775808"], ["--trials", "10000000000000"], ["--plot", "out.xyz"],
+    ["--json", ""], ["--csv", ""], ["--json", "same.out", "--csv", "same.out"], ["--json", "-", "--csv", "-"],
+    ["--json", "/proc/x.json"], ["--csv", "."], ["--json", "sub/../sub2/../"],
 ])
 def test_bad_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_main_inprocess([*argv, "--no-plot"], capsys)
+    code, out, err = run_main_inprocess(argv, capsys)
     assert code == 2
     assert out == ""
     lines = err.strip().splitlines()
@@ -170,3 +181,124 @@ def test_cuda_backend_under_the_simulator(tmp_path):
     data = json.loads((tmp_path / "c.json").read_text())
     assert data["backend"] == "cuda" and data["metadata"]["device"] == "CUDA simulator"
     assert "backend: cuda (CUDA simulator)" in done.stdout
+
+
+def _quick(*extra):
+    return ["--dims", "20,200", "--trials", "300", "--quiet", *extra]
+
+
+@pytest.mark.parametrize("nu", ["3", "5", "30", "2.0001"])
+def test_student_t_runs_against_its_limit(tmp_path, monkeypatch, capsys, nu):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(_quick("--dist", f"t:{nu}", "--json", "t.json"), capsys)
+    assert code == 0, err
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert data["reference"] == "limit"
+    assert math.isclose(data["rows"][0]["exact_mean_cos"], theory.angle_theory("t", "sign", nu=float(nu)).limit_cos)
+
+
+@pytest.mark.parametrize("argv, why", [
+    (["--plot", "a.png", "--no-plot"], "not allowed with"),
+    (["--plot", ""], "expected a file path"),
+    (["--json", "d.json", "--plot", "d.json"], "same file"),
+])
+def test_conflicting_or_empty_outputs_are_refused(tmp_path, monkeypatch, capsys, argv, why):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(argv, capsys)
+    assert code == 2 and why in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_outputs_are_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("x")
+    (tmp_path / "folder").mkdir()
+    monkeypatch.setattr(angle, "run", lambda *a, **k: pytest.fail("computed before checking the outputs"))
+    for flag, path, why in [("--json", "folder", "is a folder"), ("--csv", "file.txt/x.csv", "not a folder"),
+                            ("--plot", "/proc/x.png", "cannot write in /proc"),
+                            ("--json", "file.txt/sub/x.json", "not a folder")]:
+        code, out, err = run_main_inprocess([flag, path], capsys)
+        assert code == 2 and flag in err and why in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any folder")
+def test_folder_without_write_permission_is_refused(tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        code, out, err = run_main_inprocess(["--json", str(locked / "x.json")], capsys)
+    finally:
+        locked.chmod(0o700)
+    assert code == 2 and "Permission denied" in err
+
+
+def test_a_failed_write_is_one_line(capsys):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    code, out, err = run_main_inprocess(_quick("--json", "/dev/full"), capsys)
+    assert code == 2 and "No space left" in err and len(err.strip().splitlines()) == 1
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)  # still the device, not a file
+
+
+def test_json_to_standard_output_and_through_a_symlink(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(_quick("--json", "-"), capsys)
+    assert code == 0 and json.loads(out)["rows"][0]["d"] == 20  # stdout holds the JSON alone
+    assert "angle(w, q(w))" in err  # the table went to stderr
+    (tmp_path / "real.csv").write_text("old")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "real.csv")
+    code, out, err = run_main_inprocess(_quick("--csv", "link.csv"), capsys)
+    assert code == 0 and (tmp_path / "link.csv").is_symlink()
+    assert (tmp_path / "real.csv").read_text().startswith("d,trials")
+
+
+@pytest.mark.parametrize("extra", [["--quantizer", "kbit:2:1e308"], ["--quantizer", "kbit:2:1e300"],
+                                   ["--quantizer", "kbit:2:1e-300"], ["--dist", "aniso:1e300"]])
+def test_extreme_clips_and_scales_give_real_angles(extra):
+    # a clip far above or below every |x| makes k-bit the sign (about 37 to 40
+    # degrees here); with sign, |w|_1 >= |w|_2 keeps the cosine at least
+    # 1/sqrt(d) however anisotropic w is (overflow gave 0 and -1)
+    data = angle.run(angle.build_parser().parse_args(_quick(*extra)))
+    for row in data["rows"]:
+        assert 1 / math.sqrt(row["d"]) * (1 - 1e-12) <= row["mean_cos"] <= 1
+        if extra[0] == "--quantizer":
+            assert 30 < row["mean_angle_deg"] < 45
+
+
+def test_all_zero_ternary_output_is_undefined_not_90_degrees(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(["--dims", "10", "--trials", "200", "--quantizer", "ternary:6", "--quiet",
+                                         "--json", "z.json"], capsys)
+    assert code == 0, err
+    row = json.loads((tmp_path / "z.json").read_text())["rows"][0]
+    assert row["defined_trials"] < 5  # P(|x| > 6 sd somewhere in 10 coordinates) is 2e-8
+    if row["defined_trials"] == 0:
+        assert row["mean_cos"] is None and row["mean_angle_deg"] is None
+    assert "undefined: q(w) = 0" in out and "90.000" not in out
+
+
+_LONG_RUN = """
+import sys
+from sims import angle
+sys.exit(angle.main(["--dims", "10000000000", "--trials", "4"]))
+"""
+
+
+def test_a_long_run_says_so_and_answers_ctrl_c(tmp_path):
+    # 4 trials of 10^10 coordinates: hours of sampling, announced on stderr
+    # before it starts; SIGINT then ends it with status 130 and one line
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", _LONG_RUN], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert "a long run: about" in line and "Ctrl-C" in line, line
+        time.sleep(1.0)  # into the sampling loop
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and err.strip() == "python -m sims.angle: interrupted" and "Traceback" not in err
