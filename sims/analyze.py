@@ -29,8 +29,8 @@ import sys
 
 import numpy as np
 
-from sims.cli import (ArgumentParser, CliError, add_seed_flag, atomic_write_json, format_table,
-                      nonnegative_int, positive_int, run_main, run_metadata)
+from sims.cli import (ArgumentParser, CliError, add_seed_flag, atomic_write_json, check_outputs, format_table,
+                      nonnegative_int, output_path, positive_int, run_main, run_metadata)
 
 __all__ = ["build_parser", "run", "main", "measure", "MODEL_COMMANDS", "TRAIN_COMMANDS"]
 
@@ -214,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--seed", type=nonnegative_int, default=None,
                            help="seed of the data split and of the analysis' draws, an integer >= 0 "
                                 "(default: the training run's, from the model's metrics.json; else 0)")
-        p.add_argument("--json", metavar="PATH", help="write the records as JSON to PATH")
+        p.add_argument("--json", metavar="PATH", type=output_path,
+                       help="write the records as JSON to PATH (- for standard output, the table then on stderr)")
     return parser
 
 
@@ -298,8 +299,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     def body():
+        check_outputs([("--json", args.json)])  # before any work
         result = run(args)
-        print(table(args.command, result))
+        print(table(args.command, result), file=sys.stderr if args.json == "-" else sys.stdout)
         if args.json:
             atomic_write_json(args.json, {"metadata": run_metadata("sims.analyze", args, seed=args.seed),
                                           "results": result})

@@ -22,8 +22,11 @@ from bingeo.bnn import (DEFAULT_ARCHITECTURE, CheckpointError, TrainConfig, accu
 from bingeo.bnn.checkpoint import CHECKPOINT_FILE, CONFIG_FILE
 from bingeo.bnn.config import FIRST_LAYER_MODES, LOSSES
 from bingeo.data import DATASETS, load_dataset
-from sims.cli import (ArgumentParser, CliError, Progress, add_progress_flags, add_seed_flag,
-                      atomic_write_json, checked_number, format_table, positive_int, run_main, run_metadata)
+from sims.bnn_checks import (accuracy_record, check_finite_weights, check_out_folder, check_resume, check_split_seed,
+                             check_training_memory, format_accuracy)
+from sims.cli import (ArgumentParser, CliError, Progress, add_progress_flags, add_seed_flag, atomic_write_json,
+                      check_outputs, checked_number, format_table, nonnegative_int, output_path, positive_int,
+                      run_main, run_metadata)
 
 __all__ = ["build_parser", "run_train", "run_evaluate", "main"]
 
@@ -88,11 +91,12 @@ def build_parser() -> ArgumentParser:
                        description="Accuracy and confusion matrix of a saved model on a test set.")
     e.add_argument("model_dir", metavar="DIR", help="folder written by train")
     _add_data_flags(e, None)
-    e.add_argument("--seed", type=int, default=None,
-                   help="seed of the data split (default: the training run's)")
+    e.add_argument("--seed", type=nonnegative_int, default=None,
+                   help="seed of the data split: the training run's (the default); another is refused, since "
+                        "its test set would hold training images")
     e.add_argument("--packed", action="store_true",
                    help="predict with the bit-packed network (XNOR-popcount; the same predictions)")
-    e.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
+    e.add_argument("--json", metavar="PATH", type=output_path, help="write the result as JSON to PATH")
     return parser
 
 
@@ -121,14 +125,20 @@ def run_train(args) -> dict:
         raise CliError(f"--out {out}: exists and is not a folder")
     if not args.resume and ((out / CHECKPOINT_FILE).exists() or (out / CONFIG_FILE).exists()):
         raise CliError(f"--out {out}: holds a run already; pass --resume to continue it, or choose another folder")
+    if args.resume:
+        check_resume(out)
+    check_out_folder(out)
     data = _load_data(args.dataset, args.data_dir, args.seed)
     try:
         config.model_config(data.image_shape, data.num_classes)
     except ValueError as exc:
         raise CliError(f"--arch {args.arch}: {exc}") from None
+    check_training_memory(args.arch, data.image_shape, data.num_classes, args.batch_size)
     if config.batch_size > len(data.y_train):
         raise CliError(f"--batch-size: expected <= {len(data.y_train)} (the training set), got {config.batch_size}")
     with Progress(config.epochs, "train", quiet=args.quiet) as bar:
+        bar.status("compiling (numba) and the first epoch")
+
         def on_epoch(record):
             bar.update(1, note=f"loss {record['loss']:.4f} train {record['train_accuracy']:.3f} "
                                f"test {record['test_accuracy']:.3f}")
@@ -140,6 +150,9 @@ def run_train(args) -> dict:
         "metadata": run_metadata("sims.bnn train", args, seed=args.seed, backend="cpu", device="cpu"),
         "test_accuracy": result.test_accuracy,
         "train_accuracy": result.train_accuracy,
+        **accuracy_record("test", result.test_accuracy, len(data.y_test)),
+        **accuracy_record("train", result.train_accuracy, len(data.y_train)),
+        "test_images": len(data.y_test), "train_images": len(data.y_train),
         "resumed_from_epoch": result.resumed_from,
         "history": result.history,
     }
@@ -165,8 +178,10 @@ def run_evaluate(args) -> dict:
         net = load_model(model_dir)
     except CheckpointError as exc:
         raise CliError(str(exc)) from None
-    name, seed, data_dir = _training_data_args(model_dir)
-    name = args.dataset or name
+    check_finite_weights(net.state_dict(), model_dir / "model.npz")
+    run_name, seed, data_dir = _training_data_args(model_dir)
+    name = args.dataset or run_name
+    check_split_seed(args.seed, seed if (model_dir / METRICS_FILE).is_file() else None, name, run_name)
     seed = seed if args.seed is None else args.seed
     data = _load_data(name, args.data_dir or data_dir, seed)
     if tuple(data.image_shape) != tuple(net.config.input_shape) or data.num_classes != net.config.num_classes:
@@ -180,10 +195,13 @@ def run_evaluate(args) -> dict:
             raise CliError(f"--packed: {exc}") from None
     pred = model.predict(data.x_test)
     matrix = confusion_matrix(data.y_test, pred, data.num_classes)
+    test_accuracy = accuracy(model, data.x_test, data.y_test)
     return {
         "metadata": run_metadata("sims.bnn evaluate", args, seed=seed, backend="cpu", device="cpu"),
         "dataset": name,
-        "test_accuracy": accuracy(model, data.x_test, data.y_test),
+        "test_accuracy": test_accuracy,
+        "test_images": len(data.y_test),
+        **accuracy_record("test", test_accuracy, len(data.y_test)),
         "confusion_matrix": matrix.tolist(),
         "class_names": list(data.class_names) if data.class_names else [str(i) for i in range(data.num_classes)],
     }
@@ -194,6 +212,7 @@ def _print_evaluation(result) -> None:
     rows = [[names[i]] + row for i, row in enumerate(result["confusion_matrix"])]
     print(f"test accuracy {result['test_accuracy']:.4f} on {result['dataset']} "
           f"({sum(map(sum, result['confusion_matrix']))} images)")
+    print(format_accuracy("test", result["test_accuracy"], result["test_images"]))
     print("confusion matrix (rows: true class, columns: predicted)")
     print(format_table(["true"] + names, rows))
 
@@ -208,7 +227,10 @@ def main(argv=None) -> int:
             metrics = run_train(args)
             print(f"test accuracy {metrics['test_accuracy']:.4f}, train accuracy {metrics['train_accuracy']:.4f} "
                   f"after {len(metrics['history'])} epochs; wrote {Path(args.out) / 'model.npz'}")
+            print(format_accuracy("test", metrics["test_accuracy"], metrics["test_images"]))
+            print(format_accuracy("train", metrics["train_accuracy"], metrics["train_images"]))
         else:
+            check_outputs([("--json", args.json)])
             result = run_evaluate(args)
             _print_evaluation(result)
             if args.json:

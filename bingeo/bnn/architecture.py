@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["DEFAULT_ARCHITECTURE", "PAPER_CIFAR10_ARCHITECTURE", "LayerPlan",
-           "parse_architecture", "plan_layers"]
+           "parse_architecture", "plan_layers", "training_memory_bytes"]
 
 DEFAULT_ARCHITECTURE = "c32-c32-p-c64-c64-p-d256"
 """The default for the 8x8 digits: two conv stages and one hidden dense layer."""
@@ -189,3 +189,48 @@ def plan_layers(architecture: str, input_shape, num_classes: int) -> list[LayerP
     plans.append(LayerPlan(len(plans), "output", "dense", (k,), (k, int(num_classes)), 0,
                            (int(num_classes),), False))
     return plans
+
+
+TRAINING_BYTES_PER_WEIGHT = 4 * 6
+"""float32 latent weight, its quantized copy, its gradient, Adam's two
+moments, and the copy a checkpoint is written from."""
+
+TRAINING_BYTES_PER_ACTIVATION = 4 * 4
+"""float32 per unit and sample: the layer's input kept for backward, the
+pre-activation, the output, and the gradient flowing back."""
+
+
+def training_memory_bytes(plans: list[LayerPlan], batch_size: int) -> int:
+    """An estimate of the memory training holds, in bytes:
+    ``TRAINING_BYTES_PER_WEIGHT`` per weight plus, per sample of a batch,
+    ``TRAINING_BYTES_PER_ACTIVATION`` per unit of every layer's input and
+    output and 4 bytes per entry of a convolution's 3x3 patch matrix.
+
+    A lower bound within a small factor (buffers of the kernels and of numpy
+    come on top): enough to refuse, before anything is allocated, a network
+    that cannot fit.
+
+    Examples
+    --------
+    >>> plans = plan_layers("d100000000", (1, 8, 8), 10)
+    >>> round(training_memory_bytes(plans, 64) / 2**30, 1)
+    356.1
+    """
+    weights = 0
+    activations = 0
+    for plan in plans:
+        n = 1
+        for s in plan.weight_shape:
+            n *= s
+        weights += n
+        units_in = 1
+        for s in plan.input_shape:
+            units_in *= s
+        units_out = 1
+        for s in plan.output_shape:
+            units_out *= s
+        activations += TRAINING_BYTES_PER_ACTIVATION * (units_in + units_out)
+        if plan.kind == "conv":  # im2col: C*9 entries per output position
+            c, h, w = plan.input_shape
+            activations += 4 * c * 9 * h * w
+    return TRAINING_BYTES_PER_WEIGHT * weights + int(batch_size) * activations

@@ -51,6 +51,8 @@ def test_twins_command(tmp_path, capsys):
     (["correlations", "--model", "x", "--samples", "0"], "--samples"),
     (["train-xnor", "--arch", "q9"], "architecture"),
     (["nonsense"], "invalid choice"),
+    (["angles", "--model", "no-such-dir", "--json", "/proc/a.json"], "--json /proc/a.json: cannot write in /proc"),
+    (["angles", "--model", "no-such-dir", "--json", ""], "--json: expected a file path"),
 ])
 def test_errors_are_one_line_with_status_2(argv, needle, capsys):
     try:

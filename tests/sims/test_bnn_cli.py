@@ -126,3 +126,87 @@ def test_killed_training_resumes_to_the_uninterrupted_result(tmp_path):
     a, b = load_model(whole).state_dict(), load_model(killed).state_dict()
     for key in a:
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One small trained run, shared by the checks of evaluate below."""
+    out = tmp_path_factory.mktemp("bnn") / "run"
+    assert cli.main(["train", "--out", str(out), "--seed", "0", *SMALL]) == 0
+    return out
+
+
+def _one_line_error(argv, capsys):
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_resume_of_an_empty_or_missing_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    for folder in ("empty", "missing"):
+        err = _one_line_error(["train", "--out", str(tmp_path / folder), *SMALL, "--resume"], capsys)
+        assert "--resume" in err and "nothing to resume" in err
+    assert not (tmp_path / "missing").exists() and list((tmp_path / "empty").iterdir()) == []
+
+
+def test_unwritable_out_and_json_are_refused_before_any_work(tmp_path, capsys, trained, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setattr(cli, "train_model", lambda *a, **k: pytest.fail("trained before checking --out"))
+    for out, why in [(tmp_path / "file" / "run", "is a file, not a folder"), (Path("/proc/run"), "cannot write in /proc")]:
+        err = _one_line_error(["train", "--out", str(out), *SMALL], capsys)
+        assert "--out" in err and why in err
+    monkeypatch.setattr(cli, "load_model", lambda *a, **k: pytest.fail("evaluated before checking --json"))
+    err = _one_line_error(["evaluate", str(trained), "--json", str(tmp_path / "file" / "e.json")], capsys)
+    assert "--json" in err and "not a folder" in err
+
+
+def test_a_huge_architecture_is_refused_with_its_memory_estimate(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "train_model", lambda *a, **k: pytest.fail("allocated before estimating"))
+    err = _one_line_error(["train", "--out", str(tmp_path / "big"), "--arch", "d100000000", "--quiet"], capsys)
+    assert "--arch d100000000 needs about" in err and "GiB of memory" in err
+
+
+def test_evaluate_uses_the_split_of_the_run(trained, capsys):
+    err = _one_line_error(["evaluate", str(trained), "--seed", "3"], capsys)
+    assert "--seed 3" in err and "seed 0" in err and "training images" in err
+    assert cli.main(["evaluate", str(trained), "--seed", "0"]) == 0  # the run's own split: fine
+    capsys.readouterr()
+
+
+def test_evaluate_seed_must_be_non_negative(trained, capsys):
+    err = _one_line_error(["evaluate", str(trained), "--seed", "-1"], capsys)
+    assert "--seed" in err and "non-negative integer" in err and "--dataset" not in err and "SeedSequence" not in err
+
+
+def test_evaluate_refuses_non_finite_weights(trained, tmp_path, capsys):
+    import shutil
+
+    broken = tmp_path / "nan"
+    shutil.copytree(trained, broken)
+    with np.load(broken / "model.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size > 1)
+    arrays[name] = np.full_like(arrays[name], np.nan)
+    np.savez(broken / "model.npz", **arrays)
+    err = _one_line_error(["evaluate", str(broken)], capsys)
+    assert "non-finite" in err and name in err
+
+
+def test_accuracies_come_with_their_uncertainty(trained, tmp_path, capsys):
+    from bingeo.uncertainty import binomial_se, wilson_interval
+
+    assert cli.main(["evaluate", str(trained), "--json", str(tmp_path / "e.json")]) == 0
+    text = capsys.readouterr().out
+    result = json.loads((tmp_path / "e.json").read_text())
+    n = result["test_images"]
+    k = round(result["test_accuracy"] * n)
+    assert result["test_accuracy_se"] == pytest.approx(binomial_se(k, n))
+    assert result["test_accuracy_wilson95"] == pytest.approx(list(wilson_interval(k, n)))
+    assert f"+- {binomial_se(k, n):.4f}" in text and "95% Wilson interval" in text
+    metrics = json.loads((trained / "metrics.json").read_text())
+    assert {"test_accuracy_se", "test_accuracy_wilson95", "train_accuracy_se", "train_accuracy_wilson95"} <= set(metrics)
