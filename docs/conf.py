@@ -16,6 +16,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax served from the build (_static/mathjax), so formulas render offline
     "cli_help",  # the ``cli-help`` directive: each command's --help from its build_parser()
 ]
 myst_enable_extensions = ["dollarmath", "amsmath"]
