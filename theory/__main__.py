@@ -40,8 +40,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+def _deriving(stream=None):
+    """Say on a terminal's stderr that the results are being derived (every
+    one is, for the table: a few seconds of SymPy), until the text is ready;
+    returns the function that clears the line."""
+    stream = sys.stderr if stream is None else stream
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return lambda: None
+    stream.write("python -m theory: deriving the results in SymPy (a few seconds)...")
+    stream.flush()
+
+    def clear():
+        stream.write("\r\x1b[K")
+        stream.flush()
+
+    return clear
+
+
+def _render(args) -> str:
     if args.latex:
         from theory.latex import render_macros
 
@@ -58,6 +74,16 @@ def main(argv=None) -> int:
         from theory.report import render_table
 
         text = render_table(digits=args.digits)
+    return text
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    clear = _deriving()
+    try:
+        text = _render(args)
+    finally:
+        clear()
     try:
         print(text)
     except BrokenPipeError:

@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,28 @@ def test_cli_errors_are_one_line_with_status_2(argv, capsys):
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("python -m theory: error:")
+
+
+def test_python_m_theory_says_it_is_deriving_on_a_terminal_only():
+    import io
+
+    from theory.__main__ import _deriving
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term, pipe = Terminal(), io.StringIO()
+    clear = _deriving(term)
+    assert "deriving the results" in term.getvalue()
+    clear()
+    assert term.getvalue().endswith("\r\x1b[K")  # the line is cleared before the output
+    _deriving(pipe)()
+    assert pipe.getvalue() == ""
+
+
+def test_importing_theory_derives_nothing():
+    code = ("import sys; import theory; "
+            "print('sympy' in sys.modules, 'theory.sign_angle' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
