@@ -117,3 +117,49 @@ def test_run_metadata_block():
     assert meta["command"] == "sims.x" and meta["arguments"] == {"a": 1}
     assert (meta["seed"], meta["backend"], meta["device"]) == (3, "cpu", "dev")
     assert {"python", "numpy", "numba"} <= set(meta["versions"])
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_says_compiling_while_the_first_step_runs():
+    import time
+
+    stream = _Terminal()
+    bar = cli.Progress(5, "train", stream=stream, delay=0.05)
+    bar.status("compiling")
+    time.sleep(0.3)  # a first step held by the compiler: the status shows meanwhile
+    assert "train: compiling" in stream.getvalue()
+    bar.update(1)
+    bar.close()
+
+
+def test_progress_time_left_comes_from_the_steps_after_the_first():
+    # a first epoch of 25 s (compiling), then 1 s each: after 3 of 60 epochs
+    # the time left is 57 s, not 57 x 9 s as the mean over all steps says
+    bar = cli.Progress(60, quiet=True)
+    bar.start = 0.0
+    bar._first = (25.0, 1)
+    bar.done = 3
+    assert bar.seconds_left(now=27.0) == pytest.approx(57.0)
+    bar.done = 1
+    assert bar.seconds_left(now=25.0) is None  # one step: no estimate yet
+
+
+@pytest.mark.parametrize("outputs, message", [
+    ([("--json", "a"), ("--csv", "a")], "--json and --csv both write to the same file a"),
+    ([("--json", "-"), ("--plot", "-")], "both write to standard output"),
+])
+def test_check_outputs_refuses_one_file_twice(tmp_path, monkeypatch, outputs, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(cli.CliError, match=message):
+        cli.check_outputs(outputs)
+
+
+def test_check_memory_gives_the_estimate(monkeypatch):
+    monkeypatch.setattr(cli, "available_memory", lambda: 8 * 2**30)
+    with pytest.raises(cli.CliError, match=r"^--trials 10 needs about 72.8 TiB of memory, more than the 8.0 GiB"):
+        cli.check_memory(80e12, "--trials 10")
+    cli.check_memory(2**30, "--trials 10")
