@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from bingeo.bnn import DEFAULT_ARCHITECTURE, ModelConfig, Network, TrainConfig
 from bingeo.bnn.optim import Adam
@@ -147,10 +148,16 @@ def packed_engines(work: Workload) -> list[Engine]:
             for n in _core_counts()]
 
 
-def reference_engines(work: Workload) -> list[Engine]:
-    """The plain numpy reference step (its products go to numpy's BLAS)."""
-    from threadpoolctl import threadpool_info
+REFERENCE_BLAS_THREADS = 1
+"""BLAS threads of the numpy reference.  OpenBLAS's workers busy-wait for a
+while after each product, so with more of them the engines timed after the
+reference found their cores taken (measured: PyTorch's 2-thread training on
+the digits network fell from about 7,300 to 3,200 images/s)."""
 
+
+def reference_engines(work: Workload) -> list[Engine]:
+    """The plain numpy reference step (its products go to numpy's BLAS, on
+    :data:`REFERENCE_BLAS_THREADS` thread)."""
     state = {"s": Network(work.cfg).state_dict()}
     state["a"] = Adam(Network(work.cfg).parameters()).state_dict()
 
@@ -158,9 +165,7 @@ def reference_engines(work: Workload) -> list[Engine]:
         state["s"], state["a"], _, _ = reference_train_step(state["s"], state["a"], work.x_train, work.y_train,
                                                             work.cfg, lr=work.lr, lr_scales=work.lr_scales)
 
-    blas = [lib.get("num_threads") or 1 for lib in threadpool_info() if lib.get("user_api") == "blas"]
-    threads = max(blas, default=1)
-    return [Engine(f"numpy reference, BLAS {_threads(threads)}", threads,
+    return [Engine(f"numpy reference, BLAS {_threads(REFERENCE_BLAS_THREADS)}", REFERENCE_BLAS_THREADS,
                    {"train": step,
                     "inference": lambda: reference_forward(state["s"], work.x_infer, work.cfg, training=False)})]
 
@@ -209,13 +214,14 @@ def run(args) -> list[dict]:
         skip.add("torch")
     engines = [e for key, build in ENGINES.items() if key not in skip for e in build(work)]
     jobs = [(e, phase) for e in engines for phase in PHASES if e.calls.get(phase) is not None]
-    for engine, phase in jobs:                     # compile and warm every path first
-        engine.enter()
-        engine.calls[phase]()
     times = {job: [] for job in range(len(jobs))}
-    for _ in range(args.repeats):
-        for j, (engine, phase) in enumerate(jobs):
-            times[j].append(_time_block(engine, engine.calls[phase], args.steps))
+    with threadpool_limits(limits=REFERENCE_BLAS_THREADS, user_api="blas"):
+        for engine, phase in jobs:                 # compile and warm every path first
+            engine.enter()
+            engine.calls[phase]()
+        for _ in range(args.repeats):
+            for j, (engine, phase) in enumerate(jobs):
+                times[j].append(_time_block(engine, engine.calls[phase], args.steps))
     _restore_threads()
     records = []
     for j, (engine, phase) in enumerate(jobs):
