@@ -44,8 +44,8 @@ from numba import njit, prange
 from bingeo.geometry import cosine
 from bingeo.quantize import haar_rotation
 from bingeo.quantize_jit import kbit_step, kbit_top_level
-from bingeo.sampling import sfc64
-from bingeo.sampling.specs import unit_scales
+from bingeo.sampling import sfc64, specs
+
 from bingeo.sampling.calls import run_chunk_batches, run_segments
 from bingeo.sampling.cpu_trials import (KBIT, LAPLACE, NORMAL, SIGN, STUDENT_T, TERNARY, UNIFORM, cos_from_sums,
                                         pair_sums, quantized_sums, rotated_sign_cos_one, sign_sums, sign_sums_normal)
@@ -276,7 +276,7 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     dist_code = _DIST_CODES[dist.kind]
     nu = float(getattr(dist, "nu", 0.0))
     isotropic = dist.kind != "aniso"
-    scales = np.ones(1) if isotropic else unit_scales(dist, d)
+    scales = np.ones(1) if isotropic else specs.unit_scales(dist, d)
     if quantizer.kind == "custom":
         _custom_cos(chunk_generators(seed, n_chunks), d, trials, per_chunk, dist, quantizer, out)
         return out
