@@ -132,7 +132,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return signed_conv2d(x, w)
 
 
-def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
+def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, *, input_grad: bool = True):
     r"""Backward pass of :func:`conv2d_forward`.
 
     :math:`dw_{fcab} = \sum_{n,i,j} dy_{nfij}\, x_{n,c,i+a-1,j+b-1}` and
@@ -145,16 +145,21 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
     x : ndarray, float32, shape (N, C, H, W)
     w : ndarray, float32, shape (F, C, 3, 3)
     dy : ndarray, float32, shape (N, F, H, W)
+    input_grad : bool
+        False skips ``dx`` (returned as None): a network's first layer
+        needs only ``dw``.
 
     Returns
     -------
-    dx : ndarray, float32, shape (N, C, H, W)
+    dx : ndarray, float32, shape (N, C, H, W), or None
     dw : ndarray, float32, shape (F, C, 3, 3)
 
     Examples
     --------
     >>> x = np.ones((1, 1, 2, 2), np.float32)
     >>> w = np.ones((1, 1, 3, 3), np.float32)
+    >>> conv2d_backward(x, w, np.ones((1, 1, 2, 2), np.float32), input_grad=False)[0] is None
+    True
     >>> dx, dw = conv2d_backward(x, w, np.ones((1, 1, 2, 2), np.float32))
     >>> dx[0, 0]
     array([[4., 4.],
@@ -167,8 +172,10 @@ def conv2d_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
     _check_conv(x, w)
     require_float32("dy", dy, 4)
     require_shape("dy", dy, (x.shape[0], w.shape[0]) + x.shape[2:], "(N, F, H, W) of the output")
-    wt = flipped_kernels(w)
-    dx = signed_conv2d(dy, wt) if is_plus_minus_one(w) else float_conv2d(dy, wt)
+    dx = None
+    if input_grad:
+        wt = flipped_kernels(w)
+        dx = signed_conv2d(dy, wt) if is_plus_minus_one(w) else float_conv2d(dy, wt)
     dw = signed_conv2d_weight_grad(x, dy) if is_plus_minus_one(x) else float_conv2d_weight_grad(x, dy)
     return dx, dw
 

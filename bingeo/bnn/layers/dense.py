@@ -88,7 +88,7 @@ def dense_forward(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return matmul_rows(x, w)
 
 
-def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
+def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray, *, input_grad: bool = True):
     r"""Backward pass of a dense layer.
 
     With :math:`L` the loss and ``dy`` = :math:`\partial L / \partial y`:
@@ -102,10 +102,13 @@ def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
         The forward pass's weights.
     dy : ndarray, float32, shape (N, M)
         Gradient of the loss with respect to ``y``.
+    input_grad : bool
+        False skips ``dx`` (returned as None): a network's first layer
+        needs only ``dw``.
 
     Returns
     -------
-    dx : ndarray, float32, shape (N, K)
+    dx : ndarray, float32, shape (N, K), or None
     dw : ndarray, float32, shape (K, M)
 
     Examples
@@ -122,9 +125,10 @@ def dense_backward(x: np.ndarray, w: np.ndarray, dy: np.ndarray):
     _check_dense(x, w)
     require_float32("dy", dy, 2)
     require_shape("dy", dy, (x.shape[0], w.shape[1]), "(N, M) of the layer's output")
-    if is_plus_minus_one(w):
+    dx = None
+    if input_grad and is_plus_minus_one(w):
         dx = np.ascontiguousarray(signed_matmul(w, np.ascontiguousarray(dy.T)).T)
-    else:
+    elif input_grad:
         dx = matmul_rows(dy, np.ascontiguousarray(w.T))
     xt = np.ascontiguousarray(x.T)
     dw = signed_matmul(xt, dy) if is_plus_minus_one(x) else matmul_rows(xt, dy)

@@ -192,3 +192,14 @@ def test_backward_matches_central_differences():
 def test_bad_arguments_are_named(call, exc, name):
     with pytest.raises(exc, match=rf"^{name} "):
         call()
+
+
+def test_weight_gradient_alone_is_the_same():
+    # input_grad=False (a network's first layer) skips dx and changes no bit of dw
+    rng = np.random.default_rng(12)
+    x = random_float32(rng, (3, 2, 5, 6))
+    for w in (random_float32(rng, (4, 2, 3, 3)), _plus_minus_one(rng, (4, 2, 3, 3))):
+        dy = random_float32(rng, (3, 4, 5, 6))
+        dx, dw = conv2d_backward(x, w, dy, input_grad=False)
+        assert dx is None
+        np.testing.assert_array_equal(dw, conv2d_backward(x, w, dy)[1])

@@ -145,3 +145,13 @@ def test_backward_matches_central_differences():
 def test_bad_arguments_are_named(call, exc, name):
     with pytest.raises(exc, match=rf"^{name} "):
         call()
+
+
+def test_weight_gradient_alone_is_the_same():
+    # input_grad=False (a network's first layer) skips dx and changes no bit of dw
+    rng = np.random.default_rng(13)
+    x, dy = random_float32(rng, (5, 7)), random_float32(rng, (5, 3))
+    for w in (random_float32(rng, (7, 3)), _plus_minus_one(rng, (7, 3))):
+        dx, dw = dense_backward(x, w, dy, input_grad=False)
+        assert dx is None
+        np.testing.assert_array_equal(dw, dense_backward(x, w, dy)[1])
