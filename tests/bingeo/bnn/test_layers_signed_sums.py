@@ -84,8 +84,8 @@ def test_plus_minus_one_check(values, expected):
     assert is_plus_minus_one(np.array(values, np.float32)) is expected
 
 
-def test_plus_minus_one_check_sees_every_block():
+def test_plus_minus_one_check_sees_the_last_entry():
     a = np.ones((3, 1 << 18), np.float32)
     assert is_plus_minus_one(a)
-    a[2, -1] = 0.5              # the last entry of the last block
+    a[2, -1] = 0.5
     assert not is_plus_minus_one(a)
