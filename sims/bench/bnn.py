@@ -12,7 +12,9 @@ images, ``--preset cifar`` a CIFAR-shaped one on 3x32x32.
 The engines take turns: each of ``--repeats`` rounds times one block of
 ``--steps`` calls of every engine and phase (after one untimed call), so a
 change of the machine's load hits them alike; each figure is the median
-over the rounds.  Compilation happens in a warm-up call before the rounds.
+over the rounds.  PyTorch runs in a child process of its own (its OpenMP
+runtime and numba's do not share a process), timing its blocks there while
+this process waits.  Compilation happens in a warm-up call before the rounds.
 Beside each figure, its ratio to PyTorch with the same thread count; below
 the table, the machine (CPU and its vector instructions, BLAS, threads).
 """
@@ -36,7 +38,7 @@ from sims.cli import (ArgumentParser, CliError, atomic_write_json, format_table,
                       run_main, run_metadata)
 from sims.machine import machine_info
 
-from .bnn_torch import TorchStep, torch_available
+from .bnn_torch import TorchProcess, torch_available
 
 __all__ = ["PRESETS", "ENGINES", "Engine", "build_parser", "model_config", "run", "main", "machine_summary"]
 
@@ -55,13 +57,32 @@ PHASES = ("train", "inference")
 @dataclass
 class Engine:
     """One row group of the table: a name, the threads it uses, and per
-    phase a call that processes one batch (``None``: phase not offered).
-    ``enter`` runs before each timed block (it sets the thread count)."""
+    phase a call that processes one batch (phases without a call are not
+    offered).  ``enter`` runs before each timed block (it sets the thread
+    count).  An engine in another process gives ``timer(phase, steps)``
+    instead, which runs one untimed and ``steps`` timed calls there and
+    returns their seconds."""
 
     name: str
     threads: int
     calls: dict = field(default_factory=dict)
     enter: Callable[[], None] = lambda: None
+    timer: Callable[[str, int], float] | None = None
+
+    def phases(self) -> list[str]:
+        return [p for p in PHASES if p in self.calls]
+
+    def block(self, phase: str, steps: int) -> float:
+        """Seconds for ``steps`` calls of ``phase``, after one untimed call."""
+        if self.timer is not None:
+            return self.timer(phase, steps)
+        self.enter()
+        call = self.calls[phase]
+        call()                                     # untimed: caches and thread pools warm again
+        start = time.perf_counter()
+        for _ in range(steps):
+            call()
+        return time.perf_counter() - start
 
 
 @dataclass
@@ -75,6 +96,7 @@ class Workload:
     x_infer: np.ndarray
     lr: float
     lr_scales: dict
+    cleanups: list = field(default_factory=list)
 
 
 def build_parser() -> ArgumentParser:
@@ -171,20 +193,20 @@ def reference_engines(work: Workload) -> list[Engine]:
 
 
 def torch_engines(work: Workload) -> list[Engine]:
-    """PyTorch's CPU twin (:mod:`.bnn_torch`) on all cores and on one."""
+    """PyTorch's CPU twin (:mod:`.bnn_torch`) on all cores and on one, in a
+    process of its own: PyTorch's OpenMP runtime and numba's are separate
+    libraries, and in one process whichever engine followed the other's
+    one-thread block ran its two threads at one-thread speed (measured:
+    PyTorch's digits training 3,600 images/s in the round robin, 7,300
+    alone; bingeo's 7,100 against 9,900)."""
     if not torch_available():
         return []
-    import torch
-
-    engines = []
-    xb, yb, xi = torch.from_numpy(work.x_train), torch.from_numpy(work.y_train), torch.from_numpy(work.x_infer)
-    for n in _core_counts():
-        twin = TorchStep(Network(work.cfg), work.lr_scales, n)
-        engines.append(Engine(f"pytorch {torch.__version__}, {_threads(n)}", n,
-                              {"train": lambda twin=twin: twin.train_step(xb, yb, work.lr),
-                               "inference": lambda twin=twin: twin.infer(xi)},
-                              lambda n=n: torch.set_num_threads(n)))
-    return engines
+    counts = _core_counts()
+    child = TorchProcess(work.cfg, work.lr_scales, work.x_train, work.y_train, work.x_infer, work.lr, counts)
+    work.cleanups.append(child.close)
+    return [Engine(f"pytorch {child.version}, {_threads(n)}", n, dict.fromkeys(PHASES),
+                   timer=lambda phase, steps, i=i: child.block(i, phase, steps))
+            for i, n in enumerate(counts)]
 
 
 ENGINES = {"bingeo": bingeo_engines, "packed": packed_engines, "reference": reference_engines,
@@ -196,15 +218,6 @@ def _threads(n: int) -> str:
     return f"{n} thread{'s' if n != 1 else ''}"
 
 
-def _time_block(engine: Engine, call, steps: int) -> float:
-    engine.enter()
-    call()                                         # untimed: the other engines' threads settle
-    start = time.perf_counter()
-    for _ in range(steps):
-        call()
-    return time.perf_counter() - start
-
-
 def run(args) -> list[dict]:
     """One record per (engine, phase): images per second (median over the
     rounds) and the ratio to PyTorch with the same thread count."""
@@ -212,17 +225,20 @@ def run(args) -> list[dict]:
     skip = {"reference"} if args.no_reference else set()
     if args.no_torch:
         skip.add("torch")
-    engines = [e for key, build in ENGINES.items() if key not in skip for e in build(work)]
-    jobs = [(e, phase) for e in engines for phase in PHASES if e.calls.get(phase) is not None]
-    times = {job: [] for job in range(len(jobs))}
-    with threadpool_limits(limits=REFERENCE_BLAS_THREADS, user_api="blas"):
-        for engine, phase in jobs:                 # compile and warm every path first
-            engine.enter()
-            engine.calls[phase]()
-        for _ in range(args.repeats):
-            for j, (engine, phase) in enumerate(jobs):
-                times[j].append(_time_block(engine, engine.calls[phase], args.steps))
-    _restore_threads()
+    try:
+        engines = [e for key, build in ENGINES.items() if key not in skip for e in build(work)]
+        jobs = [(e, phase) for e in engines for phase in e.phases()]
+        times = {job: [] for job in range(len(jobs))}
+        with threadpool_limits(limits=REFERENCE_BLAS_THREADS, user_api="blas"):
+            for engine, phase in jobs:             # compile and warm every path first
+                engine.block(phase, 0)
+            for _ in range(args.repeats):
+                for j, (engine, phase) in enumerate(jobs):
+                    times[j].append(engine.block(phase, args.steps))
+    finally:
+        for cleanup in work.cleanups:
+            cleanup()
+        _restore_threads()
     records = []
     for j, (engine, phase) in enumerate(jobs):
         batch = args.batch_size if phase == "train" else args.infer_batch
@@ -233,12 +249,10 @@ def run(args) -> list[dict]:
 
 
 def _restore_threads() -> None:
-    """All cores again for numba (and PyTorch, if it ran) after the rounds."""
+    """All cores again for numba after the rounds."""
     import numba
 
     numba.set_num_threads(int(numba.config.NUMBA_NUM_THREADS))
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(int(numba.config.NUMBA_NUM_THREADS))
 
 
 def _add_ratios(records: list[dict]) -> None:

@@ -1,7 +1,9 @@
 """The same network and training step in PyTorch on the CPU, for the benchmark only.
 
 PyTorch is never a dependency: :func:`torch_available` says whether it is
-importable, and nothing else in bingeo imports this module.  The model
+importable, and nothing else in bingeo imports this module.  The benchmark
+runs the twin in a process of its own (:class:`TorchProcess`), so that
+PyTorch's OpenMP runtime never shares a process with numba's.  The model
 mirrors :class:`bingeo.bnn.Network` layer for layer: conv 3x3 "same" (no
 bias), the layer's max pools, batch normalization with a learned shift and
 no learned scale, sign with the straight-through estimator (gradient kept
@@ -13,8 +15,10 @@ BinaryNet's per-layer weight rates, and the latent weights clipped to [-1, 1].
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
+import time
 
-__all__ = ["torch_available", "TorchStep"]
+__all__ = ["torch_available", "TorchStep", "TorchProcess", "serve"]
 
 
 def torch_available() -> bool:
@@ -112,3 +116,58 @@ class TorchStep:
         """Forward pass without gradients (batch statistics: BN in training mode)."""
         with self.torch.no_grad():
             return self._forward(x)
+
+
+def serve(conn, cfg, lr_scales: dict, x_train, y_train, x_infer, lr: float, thread_counts) -> None:
+    """The child's loop: one :class:`TorchStep` per thread count, on the
+    network ``Network(cfg)`` (the same initial weights as the parent's);
+    answers ``("block", i, phase, steps)`` with the seconds of ``steps``
+    calls after one untimed call, until ``("stop",)``."""
+    import torch
+
+    from bingeo.bnn import Network
+
+    twins = [TorchStep(Network(cfg), lr_scales, n) for n in thread_counts]
+    xb, yb, xi = torch.from_numpy(x_train), torch.from_numpy(y_train), torch.from_numpy(x_infer)
+    calls = [{"train": lambda t=t: t.train_step(xb, yb, lr), "inference": lambda t=t: t.infer(xi)}
+             for t in twins]
+    conn.send(torch.__version__)
+    while True:
+        message = conn.recv()
+        if message[0] == "stop":
+            return
+        _, i, phase, steps = message
+        torch.set_num_threads(int(thread_counts[i]))
+        call = calls[i][phase]
+        call()
+        start = time.perf_counter()
+        for _ in range(steps):
+            call()
+        conn.send(time.perf_counter() - start)
+
+
+class TorchProcess:
+    """The PyTorch twins in a child process (started fresh, not forked, so
+    no thread pool of the parent comes along); :meth:`block` times one block
+    there while the parent waits."""
+
+    def __init__(self, cfg, lr_scales, x_train, y_train, x_infer, lr, thread_counts):
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._process = ctx.Process(target=serve, args=(child, cfg, dict(lr_scales), x_train, y_train, x_infer,
+                                                        float(lr), list(thread_counts)), daemon=True)
+        self._process.start()
+        child.close()
+        self.version = self._conn.recv()
+
+    def block(self, i: int, phase: str, steps: int) -> float:
+        """Seconds for ``steps`` calls of twin ``i``'s ``phase`` after one untimed call."""
+        self._conn.send(("block", i, phase, int(steps)))
+        return self._conn.recv()
+
+    def close(self) -> None:
+        """Stop the child (idempotent)."""
+        if self._process.is_alive():
+            self._conn.send(("stop",))
+            self._process.join(timeout=60)
+        self._conn.close()

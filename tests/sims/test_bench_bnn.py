@@ -4,11 +4,13 @@ the ratios to PyTorch, the machine record, one-line errors."""
 from __future__ import annotations
 
 import json
+import sys
 
 import numba
 import pytest
 
 from sims.bench import bnn as bench
+from sims.bench.bnn_torch import torch_available
 
 
 def test_reports_every_engine_and_the_machine(tmp_path, capsys):
@@ -72,3 +74,16 @@ def test_an_unknown_preset_is_one_line_exit_2(capsys):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "invalid choice" in err
+
+
+@pytest.mark.skipif(not torch_available(), reason="PyTorch is not installed (it is never a dependency)")
+def test_pytorch_rows_come_from_a_child_process():
+    had_torch = "torch" in sys.modules
+    args = bench.build_parser().parse_args(["--arch", "c4-p-d8", "--batch-size", "8", "--infer-batch", "8",
+                                            "--steps", "1", "--repeats", "1", "--no-reference"])
+    records = bench.run(args)
+    rows = [r for r in records if r["engine"].startswith("pytorch")]
+    assert {(r["threads"], r["phase"]) for r in rows} == {(n, p) for n in {int(numba.config.NUMBA_NUM_THREADS), 1}
+                                                          for p in bench.PHASES}
+    assert all(r["images_per_second"] > 0 and r["vs_pytorch"] == 1.0 for r in rows)
+    assert had_torch or "torch" not in sys.modules      # this process never imported it
