@@ -18,6 +18,8 @@ import importlib.util
 import multiprocessing
 import time
 
+from sims.cli import CliError
+
 __all__ = ["torch_available", "TorchStep", "TorchProcess", "serve"]
 
 
@@ -131,7 +133,7 @@ def serve(conn, cfg, lr_scales: dict, x_train, y_train, x_infer, lr: float, thre
     xb, yb, xi = torch.from_numpy(x_train), torch.from_numpy(y_train), torch.from_numpy(x_infer)
     calls = [{"train": lambda t=t: t.train_step(xb, yb, lr), "inference": lambda t=t: t.infer(xi)}
              for t in twins]
-    conn.send(torch.__version__)
+    conn.send(str(torch.__version__))        # a plain str: unpickling a TorchVersion imports torch
     while True:
         message = conn.recv()
         if message[0] == "stop":
@@ -158,7 +160,12 @@ class TorchProcess:
                                                         float(lr), list(thread_counts)), daemon=True)
         self._process.start()
         child.close()
-        self.version = self._conn.recv()
+        try:
+            self.version = self._conn.recv()
+        except EOFError:
+            self._process.join()
+            raise CliError(f"the PyTorch child process exited with status {self._process.exitcode} "
+                           "before it was ready (--no-torch skips PyTorch)") from None
 
     def block(self, i: int, phase: str, steps: int) -> float:
         """Seconds for ``steps`` calls of twin ``i``'s ``phase`` after one untimed call."""
