@@ -59,7 +59,7 @@ def _add_nine_products(xrow, w9, wp, lo, length, out):
 
 
 @njit(cache=True, parallel=True)
-def _float_conv2d_kernel(x, w9, nb_max):
+def _float_conv2d_kernel(x, w9, nb_max, threads):
     batch, channels, height, width = x.shape
     features = w9.shape[0]
     wp = width + 2
@@ -67,17 +67,21 @@ def _float_conv2d_kernel(x, w9, nb_max):
     lo = wp + 1
     y = np.empty((batch, features, height, width), np.float32)
     blocks = (batch + nb_max - 1) // nb_max
-    for blk in prange(blocks):
-        n0 = blk * nb_max
-        nb = min(nb_max, batch - n0)
-        length = (nb - 1) * qp + height * wp - 1
-        xp = np.zeros((channels, nb * qp), np.float32)
-        acc = np.zeros((features, nb * qp), np.float32)
-        pad_images(x, n0, nb, 0, channels, xp)
-        for c in range(channels):
-            for f in range(features):
-                _add_nine_products(xp[c], w9[f, c], wp, lo, length, acc[f, lo:])
-        unpad_images(acc, n0, nb, y)
+    workers = min(blocks, threads)
+    for worker in prange(workers):
+        # one workspace per thread, not per block: fresh pages are costly
+        xp = np.zeros((channels, nb_max * qp), np.float32)        # the rings stay 0
+        acc = np.empty((features, nb_max * qp), np.float32)
+        for blk in range(worker * blocks // workers, (worker + 1) * blocks // workers):
+            n0 = blk * nb_max
+            nb = min(nb_max, batch - n0)
+            length = (nb - 1) * qp + height * wp - 1
+            acc[:] = 0.0
+            pad_images(x, n0, nb, 0, channels, xp)
+            for c in range(channels):
+                for f in range(features):
+                    _add_nine_products(xp[c], w9[f, c], wp, lo, length, acc[f, lo:])
+            unpad_images(acc, n0, nb, y)
     return y
 
 
@@ -102,7 +106,7 @@ def float_conv2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
            [2., 2.]], dtype=float32)
     """
     nb = block_size(x.shape[0], x.shape[2], x.shape[3])
-    return _float_conv2d_kernel(x, w.reshape(w.shape[0], w.shape[1], 9), nb)
+    return _float_conv2d_kernel(x, w.reshape(w.shape[0], w.shape[1], 9), nb, max(1, get_num_threads()))
 
 
 @njit(cache=True)

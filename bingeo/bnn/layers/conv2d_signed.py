@@ -20,15 +20,16 @@ Layout (:mod:`.conv2d_layout`): a block of images is laid side by side with
 a ring of zeros around each, so the nine offsets are nine constant shifts of
 one flat pixel index q and the innermost loop runs over q, a contiguous
 sweep across output pixels (the border positions it also computes are
-discarded).  The images are split into blocks, one per ``prange``
-iteration; an output depends only on its own image, so the blocking (which
-follows the thread count) never changes a result.
+discarded).  The images are split into blocks, the blocks among the
+threads (each with one workspace for all its blocks); an output depends
+only on its own image, so the blocking (which follows the thread count)
+never changes a result.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 from .conv2d_layout import block_size, unpad_images
 from .signed_sums import ENTRIES, GROUP, store_signed_sums
@@ -110,7 +111,7 @@ def _add_nine_lookups(table, p, wp, lo, length, out):
 
 
 @njit(cache=True, parallel=True)
-def _signed_conv2d_kernel(x, p, features, nb_max):
+def _signed_conv2d_kernel(x, p, features, nb_max, threads):
     batch, channels, height, width = x.shape
     groups = p.shape[1]
     wp = width + 2
@@ -118,17 +119,21 @@ def _signed_conv2d_kernel(x, p, features, nb_max):
     lo = wp + 1                       # first interior pixel of the block
     y = np.empty((batch, features, height, width), np.float32)
     blocks = (batch + nb_max - 1) // nb_max
-    for blk in prange(blocks):
-        n0 = blk * nb_max
-        nb = min(nb_max, batch - n0)
-        length = (nb - 1) * qp + height * wp - 1   # up to the last interior pixel
-        table = np.zeros((ENTRIES, nb * qp), np.float32)
-        acc = np.zeros((features, nb * qp), np.float32)
-        for g in range(groups):
-            _build_tables(x, n0, nb, g, table)
-            for f in range(features):
-                _add_nine_lookups(table, p[f, g], wp, lo, length, acc[f, lo:])
-        unpad_images(acc, n0, nb, y)
+    workers = min(blocks, threads)
+    for worker in prange(workers):
+        # one workspace per thread, not per block: fresh pages are costly
+        table = np.zeros((ENTRIES, nb_max * qp), np.float32)     # the rings stay 0
+        acc = np.empty((features, nb_max * qp), np.float32)
+        for blk in range(worker * blocks // workers, (worker + 1) * blocks // workers):
+            n0 = blk * nb_max
+            nb = min(nb_max, batch - n0)
+            length = (nb - 1) * qp + height * wp - 1   # up to the last interior pixel
+            acc[:] = 0.0
+            for g in range(groups):
+                _build_tables(x, n0, nb, g, table)
+                for f in range(features):
+                    _add_nine_lookups(table, p[f, g], wp, lo, length, acc[f, lo:])
+            unpad_images(acc, n0, nb, y)
     return y
 
 
@@ -157,4 +162,4 @@ def signed_conv2d(x: np.ndarray, s: np.ndarray) -> np.ndarray:
            [ -8., -19.,  -8.]], dtype=float32)
     """
     nb = block_size(x.shape[0], x.shape[2], x.shape[3])
-    return _signed_conv2d_kernel(x, conv_sign_patterns(s), s.shape[0], nb)
+    return _signed_conv2d_kernel(x, conv_sign_patterns(s), s.shape[0], nb, max(1, get_num_threads()))

@@ -61,12 +61,13 @@ def group_sign_patterns(s, n0, pats):
 
 
 @njit(cache=True)
-def _group_tables(dy, n0, table):
+def _group_tables(dy, n0, dyt, table):
     """``table[h, j, i + 1, :]`` (F lanes): the half table of the four
-    images' gradients dy[n0 + l, :, i, j]; rows i + 1 = 0 and H + 1 stay 0."""
+    images' gradients dy[n0 + l, :, i, j]; rows i + 1 = 0 and H + 1 stay 0.
+    ``dyt`` (4, H W, F) is scratch."""
     batch, features, height, width = dy.shape
     rows = height + 2
-    dyt = np.zeros((GROUP, height * width, features), np.float32)
+    dyt[:] = 0.0
     for lane in range(min(GROUP, batch - n0)):
         filters_last(dy, n0 + lane, dyt[lane])
     flat = table.reshape(HALF, -1)
@@ -79,12 +80,17 @@ def _group_tables(dy, n0, table):
 
 
 @njit(cache=True, parallel=True)
-def _prepare_chunk(s, dy, k0, nk, tables, pats):
-    """Tables and sign patterns of image groups k0..k0+nk-1, one group per thread."""
-    for m in prange(nk):
-        tables[m] = 0.0
-        _group_tables(dy, GROUP * (k0 + m), tables[m])
-        group_sign_patterns(s, GROUP * (k0 + m), pats[m])
+def _prepare_chunk(s, dy, k0, nk, tables, pats, threads):
+    """Tables and sign patterns of image groups k0..k0+nk-1, the groups
+    split among the threads (one scratch array each)."""
+    _, features, height, width = dy.shape
+    workers = min(nk, threads)
+    for worker in prange(workers):
+        dyt = np.empty((GROUP, height * width, features), np.float32)
+        for m in range(worker * nk // workers, (worker + 1) * nk // workers):
+            tables[m] = 0.0
+            _group_tables(dy, GROUP * (k0 + m), dyt, tables[m])
+            group_sign_patterns(s, GROUP * (k0 + m), pats[m])
 
 
 @njit(cache=True, parallel=True)
@@ -121,7 +127,7 @@ def _add_chunk(tables, pats, nk, blocks, acc):
 
 
 @njit(cache=True)
-def _signed_weight_grad_kernel(s, dy, blocks):
+def _signed_weight_grad_kernel(s, dy, threads):
     batch, channels, height, width = s.shape
     features = dy.shape[1]
     groups = (batch + GROUP - 1) // GROUP
@@ -132,8 +138,8 @@ def _signed_weight_grad_kernel(s, dy, blocks):
     acc = np.zeros((channels, 3, 3, features), np.float32)     # acc[c, b, 2 - a, f]
     for k0 in range(0, groups, chunk):
         nk = min(chunk, groups - k0)
-        _prepare_chunk(s, dy, k0, nk, tables, pats)
-        _add_chunk(tables, pats, nk, blocks, acc)
+        _prepare_chunk(s, dy, k0, nk, tables, pats, threads)
+        _add_chunk(tables, pats, nk, min(3 * channels, threads), acc)
     return acc
 
 
@@ -160,6 +166,5 @@ def signed_conv2d_weight_grad(s: np.ndarray, dy: np.ndarray) -> np.ndarray:
            [2., 4., 2.],
            [1., 2., 1.]], dtype=float32)
     """
-    blocks = max(1, min(3 * s.shape[1], get_num_threads()))
-    acc = _signed_weight_grad_kernel(s, dy, blocks)           # acc[c, b, 2 - a, f]
+    acc = _signed_weight_grad_kernel(s, dy, max(1, get_num_threads()))           # acc[c, b, 2 - a, f]
     return np.ascontiguousarray(acc[:, :, ::-1, :].transpose(3, 0, 2, 1))
