@@ -21,6 +21,8 @@ from bingeo.bnn import (DEFAULT_ARCHITECTURE, CheckpointError, TrainConfig, accu
                         confusion_matrix, load_model, train_model)
 from bingeo.bnn.checkpoint import CHECKPOINT_FILE, CONFIG_FILE
 from bingeo.bnn.config import FIRST_LAYER_MODES, LOSSES
+from bingeo.bnn.initialization import INITS
+from bingeo.bnn.recipes import DEFAULT_RECIPE, RECIPES, WEIGHT_LR_SCALES
 from bingeo.data import DATASETS, load_dataset
 from sims.bnn_checks import (accuracy_record, check_finite_weights, check_out_folder, check_resume, check_split_seed,
                              check_training_memory, format_accuracy)
@@ -33,6 +35,8 @@ __all__ = ["build_parser", "run_train", "run_evaluate", "main"]
 PROG = "python -m sims.bnn"
 METRICS_FILE = "metrics.json"
 _DEFAULTS = TrainConfig()
+_RECIPE_FLAGS = ("batch_size", "lr_start", "lr_end", "loss", "weight_lr_scale", "init")
+"""Flags whose default is the recipe's value (None on the command line: not given)."""
 
 
 _unit_float = checked_number(float, lambda v: 0.0 <= v < 1.0, "a number in [0, 1)")
@@ -53,7 +57,8 @@ def build_parser() -> ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{train,evaluate}", required=True,
                                 parser_class=ArgumentParser)
     t = sub.add_parser("train", help="train a network and save it",
-                       description="Train a binary (or continuous-twin) network with BinaryNet's recipe.")
+                       description="Train a binary (or continuous-twin) network with a named recipe "
+                                   "(default binarynet: BinaryNet's published scripts).")
     _add_data_flags(t, "digits")
     t.add_argument("--arch", default=DEFAULT_ARCHITECTURE,
                    help=f"architecture: cF conv, p 2x2 pool, dM dense; the output layer is appended "
@@ -71,16 +76,25 @@ def build_parser() -> ArgumentParser:
                    help="first-layer weights: binary, continuous, or rotated q_R(w) = R^T sign(R w) (default binary)")
     t.add_argument("--xnor-scale", action="store_true",
                    help="XNOR-Net scale: quantized weights times mean |w| per output unit")
+    t.add_argument("--recipe", choices=tuple(RECIPES), default=DEFAULT_RECIPE,
+                   help="published training recipe that supplies every setting not given: binarynet "
+                        "(Courbariaux et al. 2016's scripts) or anderson-berg (Anderson & Berg 2018's code) "
+                        f"(default {DEFAULT_RECIPE})")
     t.add_argument("--epochs", type=positive_int, default=_DEFAULTS.epochs,
                    help=f"epochs, >= 1 (default {_DEFAULTS.epochs})")
-    t.add_argument("--batch-size", type=positive_int, default=_DEFAULTS.batch_size,
-                   help=f"mini-batch size, >= 1 (default {_DEFAULTS.batch_size})")
-    t.add_argument("--lr-start", type=_rate, default=_DEFAULTS.lr_start,
-                   help=f"learning rate of the first epoch (default {_DEFAULTS.lr_start})")
-    t.add_argument("--lr-end", type=_rate, default=_DEFAULTS.lr_end,
-                   help=f"learning rate of the last epoch, exponential decay between (default {_DEFAULTS.lr_end})")
-    t.add_argument("--loss", choices=LOSSES, default=_DEFAULTS.loss,
-                   help=f"squared hinge on +-1 targets or softmax cross-entropy (default {_DEFAULTS.loss})")
+    t.add_argument("--batch-size", type=positive_int, default=None,
+                   help="mini-batch size, >= 1 (default: the recipe's)")
+    t.add_argument("--lr-start", type=_rate, default=None,
+                   help="learning rate of the first epoch (default: the recipe's)")
+    t.add_argument("--lr-end", type=_rate, default=None,
+                   help="rate the exponential per-epoch decay runs towards (default: the recipe's)")
+    t.add_argument("--loss", choices=LOSSES, default=None,
+                   help="squared hinge on +-1 targets or softmax cross-entropy (default: the recipe's)")
+    t.add_argument("--weight-lr-scale", choices=WEIGHT_LR_SCALES, default=None,
+                   help="latent-weight learning-rate multiplier per layer: glorot sqrt((fan_in+fan_out)/1.5), "
+                        "none, or glorot-squared (its square) (default: the recipe's)")
+    t.add_argument("--init", choices=INITS, default=None,
+                   help="initial latent weights (default: the recipe's)")
     add_seed_flag(t)
     t.add_argument("--out", metavar="DIR", required=True, help="folder for model.npz, config.json, metrics.json")
     t.add_argument("--resume", action="store_true",
@@ -108,11 +122,11 @@ def _load_data(name, data_dir, seed):
 
 
 def _train_config(args) -> TrainConfig:
+    given = {k: getattr(args, k) for k in _RECIPE_FLAGS if getattr(args, k) is not None}
     try:
-        return TrainConfig(architecture=args.arch, binary=args.binary, levels=args.levels,
+        return TrainConfig(recipe=args.recipe, architecture=args.arch, binary=args.binary, levels=args.levels,
                            threshold=args.threshold, first_layer=args.first_layer,
-                           xnor_scale=args.xnor_scale, epochs=args.epochs, batch_size=args.batch_size,
-                           lr_start=args.lr_start, lr_end=args.lr_end, loss=args.loss, seed=args.seed)
+                           xnor_scale=args.xnor_scale, epochs=args.epochs, seed=args.seed, **given)
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
@@ -133,7 +147,7 @@ def run_train(args) -> dict:
         config.model_config(data.image_shape, data.num_classes)
     except ValueError as exc:
         raise CliError(f"--arch {args.arch}: {exc}") from None
-    check_training_memory(args.arch, data.image_shape, data.num_classes, args.batch_size)
+    check_training_memory(args.arch, data.image_shape, data.num_classes, config.batch_size)
     if config.batch_size > len(data.y_train):
         raise CliError(f"--batch-size: expected <= {len(data.y_train)} (the training set), got {config.batch_size}")
     with Progress(config.epochs, "train", quiet=args.quiet) as bar:

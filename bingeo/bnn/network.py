@@ -37,7 +37,8 @@ import numpy as np
 from . import primitives as P
 from .architecture import LayerPlan, plan_layers
 from .config import ModelConfig
-from .weights import WeightQuantizer, haar_rotation
+from .initialization import initial_weights
+from .weights import WeightQuantizer, haar_rotation, scale_units, unit_sums, xnor_batchnorm_eps
 
 __all__ = ["Network", "LayerRecord"]
 
@@ -70,6 +71,9 @@ class LayerRecord:
         the output layer: the network's output).
     binarized_weights, binarized_input : bool
         the switches in force for this layer.
+    output_scale : ndarray or None
+        XNOR-Net's per-unit alpha when the layer scales its product
+        (``preactivation = alpha * (input . weights_effective)``), else None.
     """
 
     index: int
@@ -83,6 +87,22 @@ class LayerRecord:
     output: np.ndarray
     binarized_weights: bool
     binarized_input: bool
+    output_scale: np.ndarray | None = None
+
+
+@dataclass
+class _LayerTape:
+    """What :meth:`Network.backward` needs of one layer's training forward pass."""
+
+    input: np.ndarray                 # a: what the weights multiplied
+    signal: np.ndarray                # what a's activation was applied to (straight-through mask)
+    weights: np.ndarray               # the product's weights (quantized or latent)
+    quantized: bool
+    scale: np.ndarray | None          # XNOR alpha per unit, or None
+    product: np.ndarray               # a . weights before the scale (needed for d alpha)
+    pools: list                       # (argmax, input shape) per pool, in order
+    batchnorm: object                 # the batch-norm cache
+    output_shape: tuple               # shape of the layer's batch-norm output
 
 
 class Network:
@@ -93,9 +113,9 @@ class Network:
     config : ModelConfig
     state : dict, optional
         arrays from :meth:`state_dict` to start from; default: fresh latent
-        weights uniform on [-1, 1] drawn from ``config.seed`` (BinaryNet's
-        Glorot-scaled initialization, in units where the clip range is
-        [-1, 1]), zero shifts, running mean 0 and variance 1.
+        weights drawn from ``config.seed`` by the scheme ``config.init``
+        (:mod:`bingeo.bnn.initialization`; ``uniform``: U[-1, 1], BinaryNet's
+        with H = 1), zero shifts, running mean 0 and variance 1.
 
     Examples
     --------
@@ -125,7 +145,7 @@ class Network:
         self.rotations: dict[int, np.ndarray] = {}
         for plan in self.layers:
             rng = np.random.default_rng(children[plan.index])
-            self.weights.append(rng.uniform(-1.0, 1.0, plan.weight_shape).astype(np.float32))
+            self.weights.append(initial_weights(plan, config.init, rng))
             self.betas.append(np.zeros(plan.units, np.float32))
             self.running_mean.append(np.zeros(plan.units, np.float32))
             self.running_var.append(np.ones(plan.units, np.float32))
@@ -222,11 +242,22 @@ class Network:
                                rotation=self.rotations.get(index))
 
     def effective_weights(self, index: int, binarize: bool | None = None) -> np.ndarray:
-        """Layer ``index``'s weights as the forward pass uses them."""
+        """Layer ``index``'s weights as its product uses them: ``q(w)`` or the latent ``w``.
+
+        With the XNOR scale the product is then scaled per unit by
+        :meth:`output_scale`; ``weight_quantizer(index).apply(w)`` gives the
+        scaled weights as one array.
+        """
         if binarize is None:
             binarize = self.default_weight_switches()[index]
         w = self.weights[index]
-        return self.weight_quantizer(index).apply(w) if binarize else w
+        return self.weight_quantizer(index).quantize(w) if binarize else w
+
+    def output_scale(self, index: int, binarize: bool | None = None) -> np.ndarray | None:
+        """XNOR-Net's per-unit alpha that scales layer ``index``'s product, or None."""
+        if binarize is None:
+            binarize = self.default_weight_switches()[index]
+        return self.weight_quantizer(index).scale(self.weights[index]) if binarize else None
 
     def _activate(self, signal, binarize):
         if not binarize:
@@ -292,31 +323,28 @@ class Network:
                 a = a.reshape(a.shape[0], -1)
                 signal = signal.reshape(signal.shape[0], -1)
             w_eff = self.effective_weights(i, bw[i])
-            if plan.kind == "conv":
-                z = P.conv2d_forward(a, w_eff)
-            else:
-                z = P.dense_forward(a, w_eff)
-            pre = z
+            alpha = self.output_scale(i, bw[i])
+            product = P.conv2d_forward(a, w_eff) if plan.kind == "conv" else P.dense_forward(a, w_eff)
+            # XNOR-Net's alpha scales the product; BN(alpha z; eps) = BN(z; eps / alpha^2), and the
+            # right side keeps equal integer sums equal and exact batch-norm ties exact
+            pre = product if alpha is None else scale_units(product, alpha)
+            unit_eps = eps if alpha is None else xnor_batchnorm_eps(eps, alpha)
+            z = product
             pool_cache = []
             for _ in range(plan.pools):
                 shape = z.shape
                 z, arg = P.maxpool2d_forward(z)
                 pool_cache.append((arg, shape))
             if training:
-                y, mean, var, bn_cache = P.batchnorm_forward_train(z, self.betas[i], eps)
-                count = z.size // z.shape[1]
-                unbiased = var * np.float32(count / max(count - 1, 1))
-                self.running_mean[i] *= momentum
-                self.running_mean[i] += (1 - momentum) * mean
-                self.running_var[i] *= momentum
-                self.running_var[i] += (1 - momentum) * unbiased
+                y, bn_cache = self._batchnorm_train(i, z, unit_eps, momentum)
             else:
-                y = P.batchnorm_forward_eval(z, self.running_mean[i], self.running_var[i], self.betas[i], eps)
+                y = P.batchnorm_forward_eval(z, self.running_mean[i], self.running_var[i], self.betas[i],
+                                             unit_eps)
                 bn_cache = None
             if record:
                 records.append(LayerRecord(i, plan.name, plan.kind, a, signal, self.weights[i].copy(),
-                                           w_eff, pre, y, bw[i], bi[i]))
-            cache.append((a, w_eff, bw[i], pool_cache, bn_cache, signal, y.shape))
+                                           w_eff, pre, y, bw[i], bi[i], alpha))
+            cache.append(_LayerTape(a, signal, w_eff, bw[i], alpha, product, pool_cache, bn_cache, y.shape))
             if plan.activation:
                 signal = y
                 a = self._activate(y, bi[i + 1])
@@ -324,6 +352,17 @@ class Network:
                 out = y
         self._cache = cache if training else None
         return (out, records) if record else out
+
+    def _batchnorm_train(self, i, z, eps, momentum):
+        """Batch statistics, and the running ones updated (unbiased variance)."""
+        y, mean, var, bn_cache = P.batchnorm_forward_train(z, self.betas[i], eps)
+        count = z.size // z.shape[1]
+        unbiased = var * np.float32(count / max(count - 1, 1))
+        self.running_mean[i] *= momentum
+        self.running_mean[i] += (1 - momentum) * mean
+        self.running_var[i] *= momentum
+        self.running_var[i] += (1 - momentum) * unbiased
+        return y, bn_cache
 
     def backward(self, dout) -> dict[str, np.ndarray]:
         """Gradients of the loss for every parameter, after ``forward(training=True)``.
@@ -343,25 +382,27 @@ class Network:
         dy = np.ascontiguousarray(dout, dtype=np.float32)
         for i in range(len(self.layers) - 1, -1, -1):
             plan = self.layers[i]
-            a, w_eff, quantized, pool_cache, bn_cache, signal, _ = self._cache[i]
-            dz, dbeta = P.batchnorm_backward(dy, bn_cache)
-            for arg, shape in reversed(pool_cache):
+            tape = self._cache[i]
+            dz, dbeta = P.batchnorm_backward(dy, tape.batchnorm)
+            for arg, shape in reversed(tape.pools):
                 dz = P.maxpool2d_backward(np.ascontiguousarray(dz), arg, shape)
             dz = np.ascontiguousarray(dz)
+            # dz is the gradient on the unscaled product (see forward); alpha's is sum(dz * product) / alpha
+            dalpha = None if tape.scale is None else unit_sums(dz, tape.product) / tape.scale
             if plan.kind == "conv":
-                da, dw_eff = P.conv2d_backward(a, w_eff, dz)
+                da, dw_eff = P.conv2d_backward(tape.input, tape.weights, dz)
             else:
-                da, dw_eff = P.dense_backward(a, w_eff, dz)
-            if quantized:
-                dw = self.weight_quantizer(i).backward(self.weights[i], dw_eff)
+                da, dw_eff = P.dense_backward(tape.input, tape.weights, dz)
+            if tape.quantized:
+                dw = self.weight_quantizer(i).latent_gradient(self.weights[i], dw_eff, dalpha)
             else:
                 dw = dw_eff
             grads[f"{plan.name}.w"] = dw
             grads[f"{plan.name}.beta"] = dbeta
             if i > 0:
                 # straight-through: d act(y) / dy = 1{|y| <= 1} for sign, ternary and hardtanh
-                dy = P.sign_backward(signal, np.ascontiguousarray(da.reshape(signal.shape)))
-                dy = np.ascontiguousarray(dy.reshape(self._cache[i - 1][6]))
+                dy = P.sign_backward(tape.signal, np.ascontiguousarray(da.reshape(tape.signal.shape)))
+                dy = np.ascontiguousarray(dy.reshape(self._cache[i - 1].output_shape))
         return grads
 
     def predict(self, x, *, batch_size: int = 512, **switches) -> np.ndarray:

@@ -1,8 +1,8 @@
-"""Adam with elementwise gradient clipping, as BinaryNet trains.
+"""Adam (Kingma & Ba 2015, Algorithm 1), with optional elementwise gradient clipping.
 
 For each parameter ``p`` with gradient ``g`` (step ``t`` counted from 1):
 
-    g = clip(g, -c, c)
+    g = clip(g, -c, c)                      (when a clip c is set)
     m = beta1 m + (1 - beta1) g
     v = beta2 v + (1 - beta2) g^2
     p = p - lr * scale * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
@@ -30,8 +30,9 @@ class Adam:
         decay of the first and second moment estimates, in [0, 1).
     eps : float
         added to the root of the second moment, > 0.
-    clip : float
-        gradients are clipped elementwise to [-clip, clip] first (> 0).
+    clip : float or None
+        gradients are clipped elementwise to [-clip, clip] first (> 0);
+        None: not clipped (BinaryNet's scripts), 1.0 by default.
     lr_scales : dict of str to float, optional
         per-parameter multipliers of the learning rate (default 1); the
         training loop passes :func:`bingeo.bnn.train.weight_lr_scales`.
@@ -46,16 +47,17 @@ class Adam:
     """
 
     def __init__(self, params: dict, *, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, clip: float = 1.0, lr_scales: dict | None = None):
+                 eps: float = 1e-8, clip: float | None = 1.0, lr_scales: dict | None = None):
         for name, value in (("beta1", beta1), ("beta2", beta2)):
             if not (0.0 <= float(value) < 1.0):
                 raise ValueError(f"{name}: expected 0 <= {name} < 1, got {value!r}")
         if not float(eps) > 0.0:
             raise ValueError(f"eps: expected > 0, got {eps!r}")
-        if not float(clip) > 0.0:
-            raise ValueError(f"clip: expected > 0, got {clip!r}")
+        if clip is not None and not float(clip) > 0.0:
+            raise ValueError(f"clip: expected > 0 or None (no clipping), got {clip!r}")
         self.params = params
-        self.beta1, self.beta2, self.eps, self.clip = float(beta1), float(beta2), float(eps), float(clip)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.clip = None if clip is None else float(clip)
         self.m = {k: np.zeros_like(v, dtype=np.float32) for k, v in params.items()}
         self.v = {k: np.zeros_like(v, dtype=np.float32) for k, v in params.items()}
         self.t = 0
@@ -72,9 +74,11 @@ class Adam:
         a1, a2 = np.float32(1.0 - self.beta1), np.float32(1.0 - self.beta2)
         c1 = np.float32(1.0 - self.beta1 ** self.t)
         c2 = np.float32(1.0 - self.beta2 ** self.t)
-        lr32, eps32, clip32 = np.float32(lr), np.float32(self.eps), np.float32(self.clip)
+        lr32, eps32 = np.float32(lr), np.float32(self.eps)
         for name, p in self.params.items():
-            g = np.clip(np.asarray(grads[name], np.float32), -clip32, clip32)
+            g = np.array(grads[name], dtype=np.float32)       # a copy: the step works in place
+            if self.clip is not None:
+                np.clip(g, -np.float32(self.clip), np.float32(self.clip), out=g)
             m, v = self.m[name], self.v[name]
             m *= b1
             m += a1 * g

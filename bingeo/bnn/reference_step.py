@@ -6,7 +6,7 @@ compute together, written out in one place with the numpy primitives of
 :mod:`bingeo.bnn.reference_ops`: quantize the weights, run every layer
 forward (op, pools, batch norm with batch statistics, activation), take the
 loss, run backward with the straight-through rules, update with Adam
-(gradients clipped to [-1, 1]) and clip the latent weights to [-1, 1].  It
+(gradients optionally clipped, to [-1, 1] by default) and clip the latent weights to [-1, 1].  It
 works on the plain arrays of ``Network.state_dict()`` and
 ``Adam.state_dict()``, and returns new ones; the tests compare it with the
 fast step, and ``python -m sims.bench bnn`` times it beside the fast one.
@@ -29,22 +29,21 @@ def _quantize(v, levels, threshold):
 
 
 def _effective_weights(w, cfg: ModelConfig, rotation):
-    """(effective weights, backward function) of latent ``w``, as :mod:`bingeo.bnn.weights`."""
+    """(product weights q, XNOR scale alpha or None, backward function) of latent ``w``,
+    as :mod:`bingeo.bnn.weights`: the product uses q, alpha scales its output per unit."""
     cols = w.reshape(w.shape[0], -1).T if w.ndim == 4 else w           # (fan_in, units)
     q = _quantize(cols, cfg.levels, cfg.threshold) if rotation is None else \
         rotation.T @ _quantize(rotation @ cols, cfg.levels, cfg.threshold)
-    alpha = np.abs(cols).mean(axis=0, keepdims=True) if cfg.xnor_scale else np.ones((1, cols.shape[1]), np.float32)
-    eff = q * alpha
+    alpha = np.abs(cols).mean(axis=0).astype(np.float32) if cfg.xnor_scale else None
 
-    def back(g):
-        gcols = g.reshape(g.shape[0], -1).T if g.ndim == 4 else g
-        dw = gcols * alpha                                             # straight through q
-        if cfg.xnor_scale:                                             # d alpha / dw = sign(w) / n
-            dw = dw + np.where(cols >= 0, 1, -1) * (gcols * q).sum(axis=0, keepdims=True) / cols.shape[0]
+    def back(g_q, dalpha):
+        dw = g_q.reshape(g_q.shape[0], -1).T if g_q.ndim == 4 else g_q   # straight through q
+        if alpha is not None:                                          # d alpha / dw = sign(w) / n
+            dw = dw + np.where(cols >= 0, 1, -1) * dalpha[None, :] / cols.shape[0]
         return (dw.T.reshape(w.shape) if w.ndim == 4 else dw).astype(np.float32)
 
-    eff = (eff.T.reshape(w.shape) if w.ndim == 4 else eff).astype(np.float32)
-    return np.ascontiguousarray(eff), back
+    q = (q.T.reshape(w.shape) if w.ndim == 4 else q).astype(np.float32)
+    return np.ascontiguousarray(q), alpha, back
 
 
 def reference_forward(state: dict, x: np.ndarray, cfg: ModelConfig, *, training: bool = True):
@@ -63,22 +62,25 @@ def reference_forward(state: dict, x: np.ndarray, cfg: ModelConfig, *, training:
         w = state[f"{name}.w"]
         quantized = cfg.binary and not (i == 0 and cfg.first_layer == "continuous")
         if quantized:
-            w_eff, w_back = _effective_weights(w, cfg, state.get(f"{name}.rotation"))
+            w_eff, alpha, w_back = _effective_weights(w, cfg, state.get(f"{name}.rotation"))
         else:
-            w_eff, w_back = w, (lambda g: g)
-        z = R.conv2d_forward(a, w_eff) if plan.kind == "conv" else R.dense_forward(a, w_eff)
+            w_eff, alpha, w_back = w, None, (lambda g, dalpha: g)
+        product = R.conv2d_forward(a, w_eff) if plan.kind == "conv" else R.dense_forward(a, w_eff)
+        # batch norm of alpha * product, as batch norm of the product with epsilon eps / alpha^2
+        unit_eps = eps if alpha is None else np.float64(eps) / np.maximum(alpha.astype(np.float64), 1e-38) ** 2
+        z = product
         pools = []
         for _ in range(plan.pools):
             pools.append(z.shape)
             z, arg = R.maxpool2d_forward(z)
             pools[-1] = (pools[-1], arg)
         if training:
-            y, _, _, bn = R.batchnorm_forward_train(z, state[f"{name}.beta"], eps)
+            y, _, _, bn = R.batchnorm_forward_train(z, state[f"{name}.beta"], unit_eps)
         else:
             y, bn = R.batchnorm_forward_eval(z, state[f"{name}.running_mean"], state[f"{name}.running_var"],
-                                             state[f"{name}.beta"], eps), None
-        tape.append(dict(plan=plan, a=a, signal=signal, w_eff=w_eff, w_back=w_back, pools=pools, bn=bn,
-                         y_shape=y.shape))
+                                             state[f"{name}.beta"], unit_eps), None
+        tape.append(dict(plan=plan, a=a, signal=signal, w_eff=w_eff, alpha=alpha, product=product,
+                         w_back=w_back, pools=pools, bn=bn, y_shape=y.shape))
         if plan.activation:
             signal = y
             if not cfg.binary:
@@ -92,7 +94,7 @@ def reference_forward(state: dict, x: np.ndarray, cfg: ModelConfig, *, training:
 
 def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: np.ndarray,
                          cfg: ModelConfig, *, lr: float, loss: str = "hinge",
-                         lr_scales: dict | None = None,
+                         lr_scales: dict | None = None, grad_clip: float | None = 1.0,
                          beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
     """One training step on a batch, returning new arrays (the inputs are not changed).
 
@@ -110,6 +112,9 @@ def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: n
     loss : ``"hinge"`` or ``"softmax"``
     lr_scales : dict, optional
         learning-rate multiplier per parameter name (default 1).
+    grad_clip : float or None
+        gradients clipped elementwise to [-grad_clip, grad_clip] before Adam;
+        None: not clipped.
 
     Returns
     -------
@@ -143,11 +148,15 @@ def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: n
         dz, dbeta = R.batchnorm_backward(dy, rec["bn"])
         for shape, arg in reversed(rec["pools"]):
             dz = R.maxpool2d_backward(dz, arg, shape)
+        dalpha = None
+        if rec["alpha"] is not None:                                   # d/d alpha of BN(alpha * product)
+            axes = (0,) + tuple(range(2, dz.ndim))
+            dalpha = (dz.astype(np.float64) * rec["product"]).sum(axis=axes) / rec["alpha"]
         if plan.kind == "conv":
             da, dw_eff = R.conv2d_backward(rec["a"], rec["w_eff"], dz)
         else:
             da, dw_eff = R.dense_backward(rec["a"], rec["w_eff"], dz)
-        grads[f"{plan.name}.w"] = rec["w_back"](dw_eff)
+        grads[f"{plan.name}.w"] = rec["w_back"](dw_eff, dalpha)
         grads[f"{plan.name}.beta"] = dbeta
         if plan.index > 0:
             # straight-through: the activation passes the gradient where |signal| <= 1
@@ -158,7 +167,8 @@ def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: n
     t = int(adam_state["t"]) + 1
     new_adam["t"] = np.array(t, np.int64)
     for name, g in grads.items():
-        g = np.clip(g, -1, 1)
+        if grad_clip is not None:
+            g = np.clip(g, -grad_clip, grad_clip)
         m = beta1 * adam_state[f"m/{name}"] + (1 - beta1) * g
         v = beta2 * adam_state[f"v/{name}"] + (1 - beta2) * g * g
         rate = lr * (lr_scales or {}).get(name, 1.0)

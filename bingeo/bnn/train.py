@@ -1,4 +1,4 @@
-"""Training: BinaryNet's recipe on a :class:`bingeo.data.Dataset`.
+"""Training: a named recipe (:mod:`bingeo.bnn.recipes`) on a :class:`bingeo.data.Dataset`.
 
 Per epoch ``e`` (counted from 0): the learning rate is
 ``TrainConfig.learning_rate(e)``; the training images are shuffled by a
@@ -6,9 +6,9 @@ permutation drawn from ``SeedSequence(seed, spawn_key=(SHUFFLE_STREAM, e))``
 and cut into mini-batches of ``batch_size`` (an incomplete last batch is
 dropped, so batch normalization always sees ``batch_size`` samples); each
 batch takes one step: forward in training mode, loss, backward, Adam with
-gradients clipped to [-1, 1] and each layer's weight rate scaled as
-BinaryNet does (:func:`weight_lr_scales`), then the latent weights clipped
-to [-1, 1].
+gradients clipped to [-grad_clip, grad_clip] (when the recipe clips) and each
+layer's weight rate multiplied by the recipe's rule (:func:`weight_lr_scales`),
+then the latent weights clipped to [-1, 1].
 
 With ``out_dir`` a checkpoint is written atomically after every epoch; a
 resumed run reloads network, optimizer and epoch count, and since the
@@ -30,11 +30,13 @@ from .checkpoint import (CHECKPOINT_FILE, CONFIG_FILE, CheckpointError, load_che
                          read_config, save_checkpoint, save_model, write_config)
 from .config import TrainConfig
 from .evaluate import accuracy
+from .initialization import glorot_fans
 from .network import Network
 from .optim import Adam
+from .recipes import weight_lr_scale
 
 __all__ = ["SHUFFLE_STREAM", "TrainResult", "train_model", "train_step", "clip_latent_weights",
-           "weight_lr_scales",
+           "weight_lr_scales", "make_optimizer",
            "epoch_permutation", "loss_and_gradient"]
 
 SHUFFLE_STREAM = 0x5348
@@ -65,28 +67,34 @@ def epoch_permutation(seed: int, epoch: int, n: int) -> np.ndarray:
     return np.random.default_rng(ss).permutation(int(n))
 
 
-def weight_lr_scales(network: Network) -> dict[str, float]:
-    """Per-layer learning-rate multipliers of the latent weights: ``(fan_in + fan_out) / 1.5``.
+def weight_lr_scales(network: Network, rule: str = "glorot") -> dict[str, float]:
+    """Per-layer multipliers of the latent weights' learning rate under ``rule``.
 
-    BinaryNet initializes a layer's latent weights uniformly in [-H, H],
-    clips them there, and multiplies their learning rate by 1/H, with
-    ``H = sqrt(1.5 / (fan_in + fan_out))`` (Glorot; fan_out = F*9 for a conv
-    layer).  Here latent weights live in [-1, 1], i.e. in units of H, where
-    the same trajectory takes the rate times ``1/H**2``.  Shifts (beta) keep
-    the plain rate.
+    ``rule`` is one of :data:`bingeo.bnn.recipes.WEIGHT_LR_SCALES`:
+    ``glorot`` (BinaryNet's ``W_LR_scale = 1 / sqrt(1.5 / (fan_in +
+    fan_out))``, with H = 1 so the latent weights live in [-1, 1] as here),
+    ``none`` (1, Anderson & Berg) or ``glorot-squared`` ((fan_in + fan_out) /
+    1.5, the square of BinaryNet's); fan_out = 9 F for a 3x3 conv layer
+    (:func:`bingeo.bnn.recipes.weight_lr_scale`).  Shifts (beta) keep the
+    plain rate.
 
     Examples
     --------
     >>> from bingeo.bnn import ModelConfig
     >>> net = Network(ModelConfig(architecture="c4-d8", input_shape=(1, 4, 4), num_classes=2))
-    >>> weight_lr_scales(net)
+    >>> {k: round(v, 4) for k, v in weight_lr_scales(net).items()}
+    {'conv1.w': 5.4772, 'dense1.w': 6.9282, 'output.w': 2.582}
+    >>> weight_lr_scales(net, "glorot-squared")
     {'conv1.w': 30.0, 'dense1.w': 48.0, 'output.w': 6.666666666666667}
     """
-    scales = {}
-    for plan in network.layers:
-        fan_out = plan.units * (9 if plan.kind == "conv" else 1)
-        scales[f"{plan.name}.w"] = (plan.fan_in + fan_out) / 1.5
-    return scales
+    return {f"{plan.name}.w": weight_lr_scale(rule, *glorot_fans(plan)) for plan in network.layers}
+
+
+def make_optimizer(network: Network, config: TrainConfig) -> Adam:
+    """The Adam of ``config``'s recipe for ``network``: its gradient clip and
+    its latent-weight rate multipliers (:func:`weight_lr_scales`)."""
+    return Adam(network.parameters(), clip=config.grad_clip,
+                lr_scales=weight_lr_scales(network, config.weight_lr_scale))
 
 
 def clip_latent_weights(network: Network) -> None:
@@ -185,7 +193,7 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
     if n < config.batch_size:
         raise ValueError(f"batch_size: expected <= {n} (the training set), got {config.batch_size}")
     network = Network(model_config)
-    optimizer = Adam(network.parameters(), lr_scales=weight_lr_scales(network))
+    optimizer = make_optimizer(network, config)
     history: list = []
     start = 0
     if resume and out_dir is None:

@@ -77,7 +77,7 @@ def _batchnorm_train_kernel(x3, beta, has_beta, eps, y3, xhat3, mean, var, inv_s
                 s += d * d
             squares[f] += s
     var64 = squares / count
-    inv64 = 1.0 / np.sqrt(var64 + eps)
+    inv64 = 1.0 / np.sqrt(var64 + eps)            # eps: (F,) float64
     for n in range(batch):
         for f in range(features):
             m = mean64[f]
@@ -99,7 +99,7 @@ def _batchnorm_eval_kernel(x3, running_mean, running_var, beta, has_beta, eps, y
     for n in range(batch):
         for f in range(features):
             m = np.float64(running_mean[f])
-            k = 1.0 / math.sqrt(np.float64(running_var[f]) + eps)
+            k = 1.0 / math.sqrt(np.float64(running_var[f]) + eps[f])
             shift = beta[f] if has_beta else 0.0
             for p in range(plane):
                 y3[n, f, p] = (x3[n, f, p] - m) * k + shift
@@ -138,11 +138,16 @@ def _as3(a):
     return a.reshape(a.shape[0], a.shape[1], -1)
 
 
-def _check_eps(eps):
-    eps = float(eps)
-    if not (math.isfinite(eps) and eps > 0.0):
+def _check_eps(eps, features):
+    """``eps`` as a (F,) float64 array: one number for every feature, or one per feature."""
+    arr = np.asarray(eps, dtype=np.float64)
+    if arr.ndim == 0:
+        arr = np.full(features, float(arr))
+    elif arr.shape != (features,):
+        raise ValueError(f"eps: expected a number or an array of shape ({features},), got shape {arr.shape}")
+    if not (np.all(np.isfinite(arr)) and np.all(arr > 0.0)):
         raise ValueError(f"eps must be finite and > 0, got {eps}")
-    return eps
+    return np.ascontiguousarray(arr)
 
 
 def _check_features(name, a, features):
@@ -161,8 +166,11 @@ def batchnorm_forward_train(x: np.ndarray, beta: Optional[np.ndarray], eps: floa
     x : ndarray, float32, shape (N, F) or (N, C, H, W)
     beta : ndarray, float32, shape (F,), or None
         Learned shift; None for no shift.
-    eps : float
-        Added to the variance, > 0 (in units of x squared).
+    eps : float or ndarray of shape (F,)
+        Added to the variance, > 0 (in units of x squared); one per feature
+        if an array.  A per-unit input scale alpha > 0 is the same as
+        ``eps / alpha**2``: BN(alpha x; eps) = BN(x; eps / alpha^2) exactly
+        in real arithmetic, which keeps exact ties of x exact.
 
     Returns
     -------
@@ -187,7 +195,7 @@ def batchnorm_forward_train(x: np.ndarray, beta: Optional[np.ndarray], eps: floa
     features = x.shape[1]
     if beta is not None:
         _check_features("beta", beta, features)
-    eps = _check_eps(eps)
+    eps = _check_eps(eps, features)
     y = np.empty_like(x)
     xhat = np.empty_like(x)
     mean = np.empty(features, np.float32)
@@ -215,7 +223,7 @@ def batchnorm_forward_eval(
     x : ndarray, float32, shape (N, F) or (N, C, H, W)
     running_mean, running_var : ndarray, float32, shape (F,)
     beta : ndarray, float32, shape (F,), or None
-    eps : float, > 0
+    eps : float or ndarray of shape (F,), > 0
 
     Examples
     --------
@@ -232,7 +240,7 @@ def batchnorm_forward_eval(
     _check_features("running_var", running_var, features)
     if beta is not None:
         _check_features("beta", beta, features)
-    eps = _check_eps(eps)
+    eps = _check_eps(eps, features)
     y = np.empty_like(x)
     _batchnorm_eval_kernel(
         _as3(x), running_mean, running_var, beta if beta is not None else running_mean,
