@@ -165,9 +165,9 @@ class TrainConfig:
     batch_size, lr_start, lr_end, lr_decay_epochs, loss, weight_lr_scale, grad_clip
         the recipe's values unless given (see :class:`bingeo.bnn.recipes.Recipe`);
         ``grad_clip=None`` turns gradient clipping off.
-    seed : int
-        the run's seed: the shuffling, and the network's initialization
-        when the model is built from fields.
+    seed : int, optional
+        the run's seed: the shuffling and the network's initialization (it
+        replaces ``model.seed``; default ``model.seed``, else 0).
     **model_fields
         fields of :class:`ModelConfig` (applied on top of ``model`` when both are given).
 
@@ -185,6 +185,8 @@ class TrainConfig:
     ('none', 1.0, 'glorot-uniform', 0.001, 'd64')
     >>> TrainConfig.from_dict(ab.to_dict()) == ab
     True
+    >>> dataclasses.replace(ab, seed=4).model.seed      # one seed: initialization and shuffling
+    4
     >>> TrainConfig(epochs=0)
     Traceback (most recent call last):
     ...
@@ -205,7 +207,7 @@ class TrainConfig:
 
     def __init__(self, model: ModelConfig | None = None, *, recipe: str = DEFAULT_RECIPE, epochs: int = 60,
                  batch_size=FROM_RECIPE, lr_start=FROM_RECIPE, lr_end=FROM_RECIPE, lr_decay_epochs=FROM_RECIPE,
-                 loss=FROM_RECIPE, weight_lr_scale=FROM_RECIPE, grad_clip=FROM_RECIPE, seed: int = 0,
+                 loss=FROM_RECIPE, weight_lr_scale=FROM_RECIPE, grad_clip=FROM_RECIPE, seed: int | None = None,
                  **model_fields):
         if recipe not in RECIPES:
             raise ValueError(f"recipe: expected one of {', '.join(RECIPES)}, got {recipe!r}")
@@ -214,12 +216,15 @@ class TrainConfig:
             raise TypeError(f"TrainConfig: unknown field(s) {', '.join(unknown)}")
         base = RECIPES[recipe]
         if model is None:
+            seed = 0 if seed is None else seed
             defaults = {k: getattr(base, k) for k in MODEL_RECIPE_FIELDS}
             model = ModelConfig(**{**defaults, "seed": seed, **model_fields})
         elif not isinstance(model, ModelConfig):
             raise TypeError(f"model: expected a ModelConfig, got {type(model).__name__}")
-        elif model_fields:
-            model = dataclasses.replace(model, **model_fields)
+        else:
+            # one seed per run: the network's initialization follows the run's seed
+            seed = model.seed if seed is None else seed
+            model = dataclasses.replace(model, **{**model_fields, "seed": seed})
         given = dict(batch_size=batch_size, lr_start=lr_start, lr_end=lr_end, lr_decay_epochs=lr_decay_epochs,
                      loss=loss, weight_lr_scale=weight_lr_scale, grad_clip=grad_clip)
         values = {k: getattr(base, k) if v == FROM_RECIPE and isinstance(v, str) else v for k, v in given.items()}

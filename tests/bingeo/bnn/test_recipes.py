@@ -189,3 +189,15 @@ def test_first_epoch_steps_stay_inside_the_clip_range_under_binarynet():
     squared = max(weight_lr_scales(net, "glorot-squared").values()) * lr
     assert glorot < 0.1 < 0.5 < squared
     assert weight_lr_scale("glorot", 576, 576) ** 2 == pytest.approx(weight_lr_scale("glorot-squared", 576, 576))
+
+
+def test_the_run_seed_draws_the_initialization_too():
+    import dataclasses
+
+    cfg = TrainConfig(architecture="d8", epochs=1, seed=1)
+    other = dataclasses.replace(cfg, seed=2)
+    assert (cfg.model.seed, other.model.seed) == (1, 2)
+    w1 = Network(cfg.model_config((1, 2, 2), 2)).weights[0]
+    w2 = Network(other.model_config((1, 2, 2), 2)).weights[0]
+    assert not np.array_equal(w1, w2)
+    assert TrainConfig(ModelConfig(seed=7)).seed == 7
