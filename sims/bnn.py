@@ -116,9 +116,13 @@ def build_parser() -> ArgumentParser:
 
 def _load_data(name, data_dir, seed):
     try:
-        return load_dataset(name, data_dir=data_dir, seed=seed)
+        data = load_dataset(name, data_dir=data_dir, seed=seed)
     except (ValueError, OSError) as exc:
         raise CliError(f"--dataset {name}: {exc}") from None
+    if data.note:
+        # a split that is not the usual one must be seen before any result is read
+        print(f"--dataset {name}: {data.note}", file=sys.stderr)
+    return data
 
 
 def _train_config(args) -> TrainConfig:

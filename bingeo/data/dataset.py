@@ -28,6 +28,11 @@ class Dataset:
         The name ``load_dataset`` knows the data set by.
     class_names : tuple of str or None
         A readable name per class, where the data set has them.
+    note : str
+        One line of plain text saying how the data set departs from its
+        usual form (for example MNIST split from its test files alone,
+        when the training files are missing); empty when it does not.
+        Meant to be shown wherever results on the data set are reported.
 
     The record is frozen (its fields cannot be reassigned); the arrays
     themselves are ordinary writable numpy arrays owned by the caller.
@@ -41,8 +46,8 @@ class Dataset:
     ...              y_test=np.array([1, 0]), num_classes=2, name="toy")
     >>> ds
     Dataset(name='toy', train=4, test=2, image=(1, 2, 2), num_classes=2)
-    >>> ds.y_train.dtype, ds.image_shape
-    (dtype('int64'), (1, 2, 2))
+    >>> ds.y_train.dtype, ds.image_shape, ds.note
+    (dtype('int64'), (1, 2, 2), '')
     """
 
     x_train: np.ndarray = field(repr=False)
@@ -52,6 +57,7 @@ class Dataset:
     num_classes: int
     name: str
     class_names: tuple[str, ...] | None = None
+    note: str = ""
 
     def __post_init__(self):
         num_classes = self.num_classes
@@ -81,6 +87,8 @@ class Dataset:
             if len(names) != self.num_classes:
                 raise ValueError(f"class_names must hold {self.num_classes} names, got {len(names)}")
             object.__setattr__(self, "class_names", names)
+        if not isinstance(self.note, str) or "\n" in self.note or "\r" in self.note:
+            raise ValueError(f"note must be a string of one line, got {self.note!r}")
 
     @property
     def image_shape(self) -> tuple[int, int, int]:

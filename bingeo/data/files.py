@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .arguments import check_bool
-from .download import download_file
+from .download import ChecksumError, download_file, file_md5
 
-__all__ = ["DATA_DIR_ENV", "DataFileNotFoundError", "RemoteFile", "data_root", "find_or_download"]
+__all__ = ["DATA_DIR_ENV", "DataFileNotFoundError", "RemoteFile", "check_md5", "data_root", "find_file",
+           "find_or_download"]
 
 DATA_DIR_ENV = "BINGEO_DATA_DIR"
 """Environment variable naming the data folder when ``data_dir`` is not given."""
@@ -39,15 +40,69 @@ def data_root(data_dir=None) -> Path:
     """The data folder: ``data_dir`` if given, else ``$BINGEO_DATA_DIR`` if
     set and not empty, else ``~/.cache/bingeo``; ``~`` is expanded.
 
+    The folder need not exist yet (a download creates it), but a path that
+    names an existing file is an error.
+
     >>> str(data_root("/data/sets"))
     '/data/sets'
     """
     if data_dir is not None:
         if not isinstance(data_dir, (str, os.PathLike)) or not str(data_dir):
             raise ValueError(f"data_dir must be a folder path (str or path-like), got {data_dir!r}")
-        return Path(data_dir).expanduser()
-    env = os.environ.get(DATA_DIR_ENV, "")
-    return Path(env).expanduser() if env else DEFAULT_DATA_DIR.expanduser()
+        root, source = Path(data_dir).expanduser(), "data_dir"
+    else:
+        env = os.environ.get(DATA_DIR_ENV, "")
+        root = Path(env).expanduser() if env else DEFAULT_DATA_DIR.expanduser()
+        source = f"${DATA_DIR_ENV}" if env else None
+    if root.exists() and not root.is_dir():
+        # otherwise every lookup below it fails and the error would only list folders that cannot exist
+        raise ValueError(f"{source or 'the data folder'} must be a folder, got {root}, which is a file")
+    return root
+
+
+def find_file(remote: RemoteFile, folders) -> Path | None:
+    """The path of ``remote`` on disk, or None: each folder of ``folders`` is
+    searched in order for ``remote.name`` and then its ``local_names``; the
+    first hit wins.  Nothing is downloaded.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = RemoteFile("labels.gz", md5="0" * 32, urls=(), local_names=("labels",))
+    ...     print(find_file(f, [pathlib.Path(d)]))
+    None
+    """
+    for folder in folders:
+        for name in (remote.name, *remote.local_names):
+            path = Path(folder) / name
+            if path.is_file():
+                return path
+    return None
+
+
+def check_md5(path, remote: RemoteFile, *, dataset: str) -> Path:
+    """Return ``path`` if its MD5 is the one published for ``remote``.
+
+    Raises
+    ------
+    bingeo.data.download.ChecksumError
+        The digests differ; the message names the file and both digests.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d, "f.gz"); _ = p.write_bytes(b"abc")
+    ...     f = RemoteFile("f.gz", md5="900150983cd24fb0d6963f7d28e17f72", urls=())
+    ...     check_md5(p, f, dataset="toy").name
+    'f.gz'
+    """
+    path = Path(path)
+    got = file_md5(path)
+    if got != remote.md5:
+        raise ChecksumError(f"{dataset}: {path} has MD5 {got}, but the published {remote.name} has "
+                            f"{remote.md5}: the file is damaged or not the published one; replace it "
+                            f"with the published file")
+    return path
 
 
 def find_or_download(remote: RemoteFile, folders, *, dataset: str, download: bool = True,
@@ -80,11 +135,9 @@ def find_or_download(remote: RemoteFile, folders, *, dataset: str, download: boo
     download = check_bool(download, "download")
     folders = [Path(f) for f in folders]
     names = (remote.name, *remote.local_names)
-    for folder in folders:
-        for name in names:
-            path = folder / name
-            if path.is_file():
-                return path
+    path = find_file(remote, folders)
+    if path is not None:
+        return path
     searched = ", ".join(str(f) for f in folders)
     wanted = " or ".join(names)
     if not download:

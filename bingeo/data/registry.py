@@ -36,8 +36,9 @@ def load_dataset(name: str, *, data_dir=None, seed=0, **options) -> Dataset:
         Folder holding (or receiving) the data files of the file-based sets;
         ignored by the sets that need no files.
     seed : int >= 0 or numpy.random.SeedSequence
-        Passed to the sets that draw (the digits split, the synthetic task);
-        ignored by sets with an official split.
+        Passed to the sets that draw (the digits split, the synthetic task,
+        the split of MNIST or Fashion-MNIST drawn from their test files
+        when the training files are missing); ignored by an official split.
     **options
         Keyword options of the loader (for example ``test_fraction`` for
         ``"digits"``); an option the loader does not take is an error.
