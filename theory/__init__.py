@@ -33,6 +33,10 @@ Symbolic API (SymPy expressions; cosines dimensionless, angles in radians)
 ``ANGLE_MEAN_DELTA``, ``ANGLE_SD_DELTA``
     the angle's mean and sd from its cosine's mean c and variance v
     (symbols ``c``, ``v``), by the delta method.
+``TWO_PART_COS``, ``TRUNCATED_NORMAL_M1``, ``TRUNCATED_NORMAL_M2``
+    large-d cos angle(w, sign w) for latent weights with a mass p at the
+    clip +-1 and a truncated-Gaussian interior of scale s, and the interior's
+    E|X| and E X^2.
 ``RESULTS``, ``get_result(name)`` (in ``theory.registry``)
     every result by name; ``python -m theory`` prints them.
 
@@ -51,6 +55,8 @@ Numeric API (floats, for other code)
     floats (numpy, no numba).
 ``angle_moments(mean_cos, var_cos)``, ``pair_angle_moments(d)``
     delta-method mean and sd of an angle (radians), floats or arrays.
+``two_part_cos_value(clip_share, interior_m2, interior="gaussian"|"uniform")``
+    the two-part model's cosine, its interior scale fitted to ``interior_m2``.
 ``angle_theory(law, quantizer, nu=, tau=, k=, clip=)``
     what theory says about angle(w, q(w)) for a coordinate law and scalar
     quantizer: an ``AngleTheory`` of kind "exact", "limit" or "none", with
@@ -78,9 +84,10 @@ _EXPORTS = {
                        "ternary_zero_fraction"),
     "theory.delta_angle": ("ANGLE_MEAN_DELTA", "ANGLE_SD_DELTA", "angle_moments", "pair_angle_moments"),
     "theory.quantized_angle": ("AngleTheory", "angle_theory", "coordinate_law"),
+    "theory.clipped_weights": ("TWO_PART_COS", "TRUNCATED_NORMAL_M1", "TRUNCATED_NORMAL_M2", "two_part_cos_value"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-_SUBMODULES = ("asymptotic", "delta_angle", "dimension", "docs_page", "dot_products", "expectation", "latex",
+_SUBMODULES = ("asymptotic", "clipped_weights", "delta_angle", "dimension", "docs_page", "dot_products", "expectation", "latex",
                "numeric", "pair_angle", "quantized_angle", "quantizer_limit", "registry", "report", "rotation",
                "sign_angle", "symbols", "ternary", "validate")
 

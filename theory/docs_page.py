@@ -55,6 +55,9 @@ _LHS = {
     "AnisotropicCos": r"\lim \cos\angle(w, \operatorname{sign} w)\big|_{w \sim N(0, \Sigma)}",
     "RotatedVariance": r"\mathbb{E}[(R \Sigma R^\top)_{ii}]",
     "RotatedCos": r"\lim \cos\angle(w, R^\top \operatorname{sign}(R w))",
+    "TruncatedNormalMeanAbs": r"m_1(s) = \mathbb{E}|X|\big|_{X \sim N(0, s^2),\ |X| < 1}",
+    "TruncatedNormalSecondMoment": r"m_2(s) = \mathbb{E} X^2\big|_{X \sim N(0, s^2),\ |X| < 1}",
+    "TwoPartCos": r"\lim \cos\theta_d\big|_{P(|w| = 1) = p}",
 }
 
 
@@ -281,6 +284,35 @@ each coordinate of $Rw$ has the same variance, which restores the isotropic limi
 """
 
 
+def _clipped_section() -> str:
+    """Latent weights piled at the clip: the two-part model."""
+    f = formula
+    return f"""## Weights at a clip: the two-part model
+
+A binary network clips its latent weights to $[-1, 1]$ after every update,
+so a trained layer's coordinates mix a mass $p$ at $\\pm 1$ with an interior
+law on $(-1, 1)$.  For i.i.d. coordinates of that mixture the large-$d$
+cosine is $(p + (1 - p) m_1) / \\sqrt{{p + (1 - p) m_2}}$ with $m_1$, $m_2$ the
+interior's $\\mathbb{{E}}|X|$ and $\\mathbb{{E}} X^2$.  With a Gaussian interior of scale
+$s$, truncated to $(-1, 1)$:
+
+{f("TruncatedNormalMeanAbs")}
+
+{f("TruncatedNormalSecondMoment")}
+
+{f("TwoPartCos")}
+
+`theory.two_part_cos_value(p, m2, interior="gaussian")` fits $s$ to the
+interior's measured second moment (bisection; $m_2 < 1/3$, the uniform law's)
+and predicts the cosine; `interior="uniform"` takes $X \\sim U(-a, a)$,
+$m_1 = \\sqrt{{3 m_2}}/2$.  The network report compares these predictions with
+the measured angle of each unit: unlike the plug-in $\\mathbb{{E}}|w| /
+\\sqrt{{\\mathbb{{E}} w^2}}$ of the weights themselves, which equals the measured
+cosine identically, the prediction fails when the interior is not of the
+assumed shape.
+"""
+
+
 def _usage_section() -> str:
     """How code and papers use the results."""
     return f"""## Using the results
@@ -331,5 +363,6 @@ def render_page() -> str:
     '# Theory'
     """
     sections = [_introduction(), _sign_section(), _pair_section(), _general_section(), _ternary_section(),
-                _dot_product_section(), _rotation_section(), _usage_section(), _values_section()]
+                _dot_product_section(), _rotation_section(), _clipped_section(), _usage_section(),
+                _values_section()]
     return "\n".join(sections)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.stats import Laplace, StudentT, Uniform
 
-from theory import delta_angle, dot_products, pair_angle, rotation, sign_angle, symbols, ternary
+from theory import clipped_weights, delta_angle, dot_products, pair_angle, rotation, sign_angle, symbols, ternary
 from theory.quantizer_limit import limit_cos
 
 VALUE_DIGITS = 30
@@ -127,6 +127,9 @@ def _build() -> tuple[Result, ...]:
         Result("AnisotropicCos", rotation.ANISOTROPIC_COS, "large-d cos angle(w, sign w), w ~ N(0, diag(s)), S1 = sum sqrt(s), S2 = sum s"),
         Result("RotatedVariance", rotation.ROTATED_VARIANCE, "variance of each coordinate of Rw, R Haar"),
         Result("RotatedCos", rotation.ROTATED_COS, "large-d cos angle(w, R' sign(R w))"),
+        Result("TruncatedNormalMeanAbs", clipped_weights.TRUNCATED_NORMAL_M1, "E|X|, X ~ N(0, s^2) truncated to (-1, 1)"),
+        Result("TruncatedNormalSecondMoment", clipped_weights.TRUNCATED_NORMAL_M2, "E X^2, X ~ N(0, s^2) truncated to (-1, 1)"),
+        Result("TwoPartCos", clipped_weights.TWO_PART_COS, "large-d cos angle(w, sign w), a mass p at the clip +-1, truncated-Gaussian interior of scale s"),
     )
 
 

@@ -1,0 +1,60 @@
+"""The two-part model of clipped latent weights, against scipy's truncated
+normal and a Monte Carlo sample of the mixture."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import truncnorm
+
+from theory.clipped_weights import (TRUNCATED_NORMAL_M1, TRUNCATED_NORMAL_M2, S_INTERIOR, truncated_normal_scale,
+                                    two_part_cos_value)
+from tests.tolerances import Z_ONE, sum_rtol
+
+
+@pytest.mark.parametrize("s", [0.05, 0.3, 1.0, 5.0])
+def test_interior_moments_match_scipy_truncnorm(s):
+    law = truncnorm(-1 / s, 1 / s, loc=0.0, scale=s)
+    m2 = law.moment(2)
+    # E|X| of a symmetric law: twice the integral over (0, 1)
+    m1 = 2 * law.expect(lambda x: x, lb=0.0, ub=1.0)
+    assert float(TRUNCATED_NORMAL_M2.subs(S_INTERIOR, s)) == pytest.approx(m2, rel=1e-9)
+    assert float(TRUNCATED_NORMAL_M1.subs(S_INTERIOR, s)) == pytest.approx(m1, rel=1e-8)
+
+
+@pytest.mark.parametrize("s", [0.02, 0.2, 0.7, 3.0])
+def test_scale_inverts_the_second_moment(s):
+    m2 = float(TRUNCATED_NORMAL_M2.subs(S_INTERIOR, s))
+    assert float(truncated_normal_scale(m2)) == pytest.approx(s, rel=sum_rtol(100))
+
+
+def test_two_part_cos_against_monte_carlo():
+    """The mixture's large-d cosine is E|w| / sqrt(E w^2); the plug-in
+    estimate over n coordinates has a delta-method SE."""
+    p, s, n = 0.3, 0.4, 2_000_000
+    rng = np.random.default_rng(2024)
+    interior = truncnorm(-1 / s, 1 / s, loc=0.0, scale=s).rvs(size=n, random_state=rng)
+    at_clip = rng.random(n) < p
+    w = np.where(at_clip, np.where(rng.random(n) < 0.5, -1.0, 1.0), interior)
+    a, b = np.abs(w), w * w
+    ma, mb = a.mean(), b.mean()
+    estimate = ma / math.sqrt(mb)
+    grad = np.array([1 / math.sqrt(mb), -0.5 * ma / mb ** 1.5])
+    se = math.sqrt(grad @ np.cov(np.vstack([a, b])) @ grad / n)
+    m2_interior = float(TRUNCATED_NORMAL_M2.subs(S_INTERIOR, s))
+    exact = float(two_part_cos_value(p, m2_interior))
+    assert abs(estimate - exact) <= Z_ONE * se
+
+
+def test_uniform_interior_and_edges():
+    assert float(two_part_cos_value(0.0, 1 / 3, "uniform")) == pytest.approx(math.sqrt(3) / 2, rel=1e-15)
+    a = 0.5                                              # U(-a, a): m1 = a / 2, m2 = a^2 / 3
+    p = 0.25
+    expected = (p + (1 - p) * a / 2) / math.sqrt(p + (1 - p) * a * a / 3)
+    assert float(two_part_cos_value(p, a * a / 3, "uniform")) == pytest.approx(expected, rel=1e-14)
+    assert np.isnan(two_part_cos_value(0.1, 0.34))       # flatter than uniform: no Gaussian interior
+    assert float(two_part_cos_value(1.0, np.nan)) == 1.0  # every coordinate at the clip
+    with pytest.raises(ValueError, match="interior: expected one of gaussian, uniform"):
+        two_part_cos_value(0.1, 0.1, "laplace")
