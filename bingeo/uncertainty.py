@@ -29,7 +29,11 @@ import numbers
 
 import numpy as np
 
-__all__ = ["mean_se", "angle_se", "binomial_se", "wilson_interval"]
+__all__ = ["mean_se", "angle_se", "binomial_se", "wilson_interval", "RESOLVE_Z", "difference_test",
+           "compare_seeds"]
+
+RESOLVE_Z = 2.0
+"""The reports' rule: a difference is resolved when |difference| > RESOLVE_Z SE."""
 
 
 def _count(value, name: str, low: int = 0) -> int:
@@ -119,3 +123,76 @@ def wilson_interval(k, n, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def difference_test(estimate, se, reference=0.0, *, reference_se=0.0, z: float = RESOLVE_Z) -> dict:
+    """The stated test of a difference: ``estimate - reference`` against its SE.
+
+    ``se_diff = sqrt(se^2 + reference_se^2)`` (independent errors); the
+    difference is *resolved* when ``|diff| > z se_diff``.  Returns ``diff``,
+    ``se``, ``z_score`` (diff / se, NaN when se is 0 or NaN), ``resolved``
+    (False when the SE is not finite) and ``rule`` (the rule in words).
+
+    Examples
+    --------
+    >>> t = difference_test(0.80, 0.01, 0.75)
+    >>> round(t["diff"], 6), round(t["z_score"], 3), t["resolved"], t["rule"]
+    (0.05, 5.0, True, 'resolved when |difference| > 2 SE')
+    """
+    diff = float(estimate) - float(reference)
+    se_diff = math.hypot(float(se), float(reference_se))
+    ok = math.isfinite(se_diff) and se_diff > 0
+    return {"diff": diff, "se": se_diff, "z_score": diff / se_diff if ok else math.nan,
+            "resolved": bool(ok and math.isfinite(diff) and abs(diff) > z * se_diff),
+            "rule": f"resolved when |difference| > {z:g} SE"}
+
+
+def compare_seeds(a, b=None, *, reference=None, paired: bool = False, z: float = RESOLVE_Z) -> dict:
+    """Compare per-seed numbers: ``mean(a) - mean(b)``, or ``mean(a) - reference``.
+
+    * ``b`` given, ``paired=False``: independent runs, SE = sqrt(sd_a^2 /
+      n_a + sd_b^2 / n_b);
+    * ``b`` given, ``paired=True``: the same seeds in both (shared
+      initialization and data order), SE = sd(a - b) / sqrt(n);
+    * ``reference`` given instead of ``b``: a fixed value (theory), SE =
+      sd_a / sqrt(n_a).
+
+    Non-finite entries are left out (pairwise when paired).  Returns
+    :func:`difference_test`'s fields plus ``mean_a``, ``sd_a``, ``n_a`` (and
+    ``mean_b``, ``sd_b``, ``n_b``, or ``reference``).
+
+    Examples
+    --------
+    >>> t = compare_seeds([0.90, 0.92, 0.94], [0.80, 0.83, 0.83], paired=True)
+    >>> round(t["diff"], 4), round(t["se"], 4), t["resolved"]
+    (0.1, 0.0058, True)
+    >>> compare_seeds([0.5, 0.7], reference=0.6)["resolved"]
+    False
+    """
+    x = np.asarray(a, dtype=np.float64).ravel()
+    if (b is None) == (reference is None):
+        raise ValueError("compare_seeds: give exactly one of b and reference")
+    if b is not None:
+        y = np.asarray(b, dtype=np.float64).ravel()
+        if paired:
+            if x.shape != y.shape:
+                raise ValueError(f"b: paired runs need as many values as a ({x.size}), got {y.size}")
+            keep = np.isfinite(x) & np.isfinite(y)
+            x, y = x[keep], y[keep]
+            mean_d, se_d, _ = mean_se(x - y)
+            test = difference_test(mean_d, se_d, z=z)
+        else:
+            x, y = x[np.isfinite(x)], y[np.isfinite(y)]
+            mx, sx, _ = mean_se(x)
+            my, sy, _ = mean_se(y)
+            test = difference_test(mx, sx, my, reference_se=sy, z=z)
+        return {**test, **_describe("a", x), **_describe("b", y), "paired": bool(paired)}
+    x = x[np.isfinite(x)]
+    mx, sx, _ = mean_se(x)
+    return {**difference_test(mx, sx, float(reference), z=z), **_describe("a", x), "reference": float(reference)}
+
+
+def _describe(tag: str, values: np.ndarray) -> dict:
+    n = int(values.size)
+    return {f"mean_{tag}": float(values.mean()) if n else math.nan,
+            f"sd_{tag}": float(values.std(ddof=1)) if n > 1 else math.nan, f"n_{tag}": n}

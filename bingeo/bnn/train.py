@@ -155,7 +155,8 @@ class TrainResult:
 
 
 def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = False,
-                callback: Callable[[dict], None] | None = None) -> TrainResult:
+                callback: Callable[[dict], None] | None = None,
+                measure: Callable[[Network], object] | None = None) -> TrainResult:
     """Train a network on ``dataset`` following ``config``.
 
     Parameters
@@ -172,6 +173,10 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
     callback : callable, optional
         called with each epoch's history record after its checkpoint is
         written; an exception it raises stops training (the checkpoint stays).
+    measure : callable, optional
+        called with the network after each epoch; what it returns (JSON-ready)
+        is stored in that epoch's history record under ``"measure"``, e.g.
+        :func:`bingeo.analysis.layer_weight_geometry` for training dynamics.
 
     Returns
     -------
@@ -209,13 +214,13 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
                 start, history = load_checkpoint(out_dir, network, optimizer)
         write_config(out_dir, model_config, config)
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        result = _train_epochs(config, dataset, network, optimizer, history, start, out_dir, callback)
+        result = _train_epochs(config, dataset, network, optimizer, history, start, out_dir, callback, measure)
     if out_dir is not None:
         save_model(out_dir, network, config)
     return result
 
 
-def _train_epochs(config, dataset, network, optimizer, history, start, out_dir, callback) -> TrainResult:
+def _train_epochs(config, dataset, network, optimizer, history, start, out_dir, callback, measure) -> TrainResult:
     x, y = dataset.x_train, dataset.y_train
     n = len(x)
     batches = n // config.batch_size
@@ -232,6 +237,8 @@ def _train_epochs(config, dataset, network, optimizer, history, start, out_dir, 
                   "train_accuracy": correct / (batches * config.batch_size),
                   "test_accuracy": accuracy(network, dataset.x_test, dataset.y_test)
                   if len(dataset.y_test) else float("nan")}
+        if measure is not None:
+            record["measure"] = measure(network)
         history.append(record)
         if out_dir is not None:
             save_checkpoint(out_dir, network, optimizer, epoch + 1, history)

@@ -50,3 +50,47 @@ def test_mean_se_leaves_out_undefined_trials():
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises(ValueError, match=f"^{name} must"):
         call()
+
+
+def test_compare_seeds_paired_is_the_paired_t_statistic():
+    from scipy.stats import ttest_rel
+
+    from bingeo.uncertainty import compare_seeds
+
+    a = [0.91, 0.95, 0.90, 0.93, 0.97]
+    b = [0.90, 0.92, 0.91, 0.90, 0.93]
+    t = compare_seeds(a, b, paired=True)
+    assert t["z_score"] == pytest.approx(ttest_rel(a, b).statistic, rel=1e-12)
+    assert t["resolved"] == (abs(t["diff"]) > 2 * t["se"])
+
+
+def test_compare_seeds_independent_is_welchs_statistic():
+    from scipy.stats import ttest_1samp, ttest_ind
+
+    from bingeo.uncertainty import compare_seeds
+
+    a = [0.81, 0.85, 0.80, 0.83, 0.87, 0.84]
+    b = [0.70, 0.92, 0.71, 0.95, 0.73]
+    t = compare_seeds(a, b)
+    assert t["z_score"] == pytest.approx(ttest_ind(a, b, equal_var=False).statistic, rel=1e-12)
+    r = compare_seeds(a, reference=0.8)
+    assert r["z_score"] == pytest.approx(ttest_1samp(a, 0.8).statistic, rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(), "give exactly one of b and reference"),
+    (dict(b=[1.0], reference=0.0), "give exactly one of b and reference"),
+    (dict(b=[1.0, 2.0, 3.0], paired=True), "b: paired runs need as many values as a"),
+])
+def test_compare_seeds_bad_arguments(kwargs, message):
+    from bingeo.uncertainty import compare_seeds
+
+    with pytest.raises(ValueError, match=message):
+        compare_seeds([1.0, 2.0], **kwargs)
+
+
+def test_difference_test_without_an_se_resolves_nothing():
+    from bingeo.uncertainty import difference_test
+
+    assert not difference_test(1.0, float("nan"))["resolved"]
+    assert not difference_test(1.0, 0.0)["resolved"]
