@@ -55,8 +55,7 @@ def measure(command: str, net, x, *, seed: int = 0) -> dict:
 
     levels, threshold = net.config.levels, net.config.threshold
     if command == "angles":
-        layers = ba.weight_angles(net)
-        rows = angle_rows(layers, levels=levels, threshold=threshold, latent=net.weights)
+        rows = angle_rows(net)
         return {"layers": rows, "spread_fit": spread_fit(rows), "levels": levels, "threshold": threshold}
     if command == "correlations":
         layers = ba.dot_correlations(net, x, seed=seed)
@@ -77,7 +76,8 @@ def _strip(obj):
     """Drop the (d, d) covariances and the weight matrices from nested
     records; every measured number, per-unit values included, stays."""
     if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items() if k not in ("covariance", "latent", "quantized")}
+        return {k: _strip(v) for k, v in obj.items() if k not in ("covariance", "cross_covariance", "sign_covariance", "latent",
+                                                                      "quantized")}
     if isinstance(obj, list):
         return [_strip(v) for v in obj]
     return obj
@@ -91,9 +91,9 @@ def table(command: str, result: dict) -> str:
     """The plain-text table a sub-command prints."""
     if command == "angles":
         t = format_table(
-            ["layer", "d", "units", "mean cos", "se", "theory", "sd cos", "theory sd", "iid cos", "angle deg", "z"],
+            ["layer", "d", "units", "mean cos", "se", "theory", "sd cos", "theory sd", "plug-in", "angle deg", "z"],
             [(r["name"], r["d"], r["units"], r["mean_cos"], r["se_mean_cos"], r["theory_mean_cos"], r["sd_cos"],
-              r["theory_sd_cos"], r["iid_cos"], r["mean_angle_deg"], r["z"]) for r in result["layers"]],
+              r["theory_sd_cos"], r["plugin_cos"], r["mean_angle_deg"], r["z"]) for r in result["layers"]],
             formats=["", "d", "d", ".4f", ".4f", ".4f", ".4f", ".4f", ".4f", ".1f", ".1f"])
         f = result["spread_fit"]
         return t + (f"\nsd of cos against d: log-log slope {f['slope']:.3f} +- {f['se_slope']:.3f} "

@@ -1,21 +1,25 @@
-"""The measured network geometry set beside theory.
+"""The measured network geometry set beside theory, row by row.
 
-``bingeo.analysis`` measures; this module adds, row by row, what
-:mod:`theory` predicts and by how much the measurement departs from it:
+``bingeo.analysis`` measures and :mod:`theory` predicts; this module only
+puts the two side by side (no formula lives here):
 
-* weight angles: the exact mean and standard deviation of ``cos(w, q(w))``
-  for rotation-invariant ``w`` in dimension ``d`` (``theory.mean_cos_value``,
-  ``theory.var_cos_value``), the large-d limit ``sqrt(2/pi)``, for ternary
-  networks ``theory.ternary_cos_value(tau)`` at the layer's threshold in units
-  of its weights' standard deviation, and the large-d cosine for i.i.d.
-  coordinates drawn from the layer's *own* weight histogram,
-  ``E|w| / sqrt(E w^2)`` (ternary: ``E[|w| 1{|w|>t}] / sqrt(E w^2 P(|w|>t))``);
-* dot-product correlations: the isotropic theory (Gaussian inputs with
-  ``C = I``, rotation-invariant weights; ``theory.dot_products``) and the
-  prediction from the layer's measured input covariance ``C``: the cosine
-  in the metric ``C`` (``theory.dot_products.metric_cos_value``) for
-  ``corr(A.W^c, A.W^b)``, and the zero-mean Gaussian formulas of
-  :mod:`sims.covariance_predictions` for the two with binarized inputs.
+* weight angles: the exact mean and sd of ``cos(w, q(w))`` for
+  rotation-invariant ``w`` in dimension ``d`` (``theory.mean_cos_value``,
+  ``theory.var_cos_value``), for ternary networks
+  ``theory.ternary_cos_value(tau)`` at the layer's threshold in units of its
+  weights' sd; the two-part model of clipped weights
+  (``theory.two_part_cos_value``, Gaussian and uniform interiors) unit by
+  unit, a prediction that can fail; and the plug-in ``E|w| / sqrt(E w^2)`` of
+  the layer's own weights (``bingeo.analysis.plugin_cos``), which equals the
+  measured cosine on pooled moments: a check, not a prediction;
+* dot-product correlations: the isotropic theory (``theory.dot_products``),
+  the Gaussian prediction from the measured input covariance ``C``
+  (``theory.gaussian_signs.gaussian_dot_correlations``: the metric-``C``
+  cosine for ``corr(A.W^c, A.W^b)``, an identity of second moments, and the
+  arcsine formulas for the two with binarized inputs), and the second-moment
+  prediction from the measured cross-covariance of ``A`` and ``A^b``
+  (``theory.gaussian_signs.dot_correlations_from_moments``), all with
+  moments from the other half of the samples.
 """
 
 from __future__ import annotations
@@ -25,70 +29,71 @@ import math
 import numpy as np
 
 import theory
-from bingeo.analysis import loglog_slope
-from theory.dot_products import dot_corr_value, metric_cos_value
-from sims.covariance_predictions import gaussian_dot_correlations
+from bingeo.analysis import layer_weight_geometry, loglog_slope, plugin_cos, weight_angles
+from theory.clipped_weights import two_part_cos_value
+from theory.dot_products import dot_corr_value
+from theory.gaussian_signs import dot_correlations_from_moments, gaussian_dot_correlations
 
-__all__ = ["iid_limit_cos", "angle_rows", "spread_fit", "isotropic_correlations", "correlation_rows"]
+__all__ = ["angle_rows", "spread_fit", "isotropic_correlations", "correlation_rows", "TWO_PART_LAWS"]
+
+TWO_PART_LAWS = ("gaussian", "uniform")
+"""Interior laws of the two-part model shown beside each layer."""
 
 
-def iid_limit_cos(latent, *, threshold: float | None = None) -> float:
-    """Large-d cosine of ``w`` and ``q(w)`` for i.i.d. coordinates like ``latent``'s.
+def _paired(measured: np.ndarray, predicted: np.ndarray) -> dict:
+    """Mean prediction and the mean (prediction - measured) over units with its SE."""
+    keep = np.isfinite(measured) & np.isfinite(predicted)
+    diff = predicted[keep] - measured[keep]
+    n = int(diff.size)
+    return {"mean": float(predicted[keep].mean()) if n else math.nan,
+            "diff": float(diff.mean()) if n else math.nan,
+            "se_diff": float(diff.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan, "units": n}
 
-    Sign: ``E|w| / sqrt(E w^2)``; ternary with threshold ``t``:
-    ``E[|w| 1{|w| > t}] / sqrt(E[w^2] P(|w| > t))``, the expectations taken
-    over every entry of ``latent``.
 
-    Examples
-    --------
-    >>> round(iid_limit_cos(np.linspace(-1, 1, 100001)), 4)  # uniform: sqrt(3)/2
-    0.866
+def angle_rows(net) -> list[dict]:
+    """Rows of experiment 1 (and 8) for network ``net``, with the theory columns.
+
+    Each row holds ``index``, ``name``, ``kind``, ``d``, ``units``,
+    ``mean_cos``, ``sd_cos``, ``se_mean_cos``, ``mean_angle_deg``,
+    ``sd_angle_deg``, ``cosines`` (per unit); ``clip_share``,
+    ``excess_kurtosis`` and ``plugin_cos`` of the latent weights;
+    ``theory_mean_cos``, ``theory_sd_cos``, ``theory_mean_angle_deg`` and
+    ``z`` (``(mean_cos - theory_mean_cos) / se_mean_cos``); ``two_part``: per
+    interior law, the mean predicted cosine and the mean (predicted -
+    measured) over units with its SE (sign-quantized layers only, else
+    NaN).  For ternary (``levels = 3``) ``tau`` (threshold over the layer's
+    weight sd) and theory is ``ternary_cos_value(tau)``.
     """
-    w = np.asarray(latent, dtype=np.float64).ravel()
-    m2 = float(np.mean(w * w))
-    if m2 == 0:
-        return math.nan
-    if threshold is None:
-        return float(np.mean(np.abs(w)) / math.sqrt(m2))
-    keep = np.abs(w) > threshold
-    p = float(np.mean(keep))
-    return float(np.mean(np.abs(w) * keep) / math.sqrt(m2 * p)) if p > 0 else math.nan
-
-
-def angle_rows(angles: list[dict], *, levels: int = 2, threshold: float = 0.0,
-               latent: list | None = None) -> list[dict]:
-    """Rows of experiment 1 (and 8) with the theory columns.
-
-    ``angles`` is :func:`bingeo.analysis.weight_angles`'s result;
-    ``latent`` (optional) the layers' latent weight arrays for the i.i.d.
-    column.  Each row holds ``name``, ``d``, ``units``, ``mean_cos``,
-    ``sd_cos``, ``se_mean_cos``, ``mean_angle_deg``, ``theory_mean_cos``,
-    ``theory_sd_cos``, ``z`` (``(mean_cos - theory_mean_cos) / se_mean_cos``),
-    ``iid_cos`` and the per-unit ``cosines``; for ternary (``levels = 3``) ``tau`` (threshold over the
-    layer's weight sd) and the theory is ``ternary_cos_value(tau)``.
-    """
+    cfg = net.config
+    ternary = cfg.levels == 3
     rows = []
-    for k, layer in enumerate(angles):
+    for layer, law in zip(weight_angles(net), layer_weight_geometry(net, per_unit=True)):
         d = int(layer["d"])
         row = {key: layer[key] for key in ("index", "name", "kind", "d", "units", "mean_cos", "sd_cos",
-                                           "se_mean_cos", "mean_angle_deg", "sd_angle_deg")}
-        w = None if latent is None else np.asarray(latent[k], dtype=np.float64)
-        if levels == 3:
-            sd_w = float(np.std(w)) if w is not None else math.nan
-            tau = threshold / sd_w if sd_w > 0 else math.nan
+                                           "se_mean_cos", "mean_angle_deg", "sd_angle_deg", "cosines")}
+        w = np.asarray(net.weights[layer["index"]], dtype=np.float64)
+        row.update(clip_share=law["clip_share"], excess_kurtosis=law["excess_kurtosis"])
+        if ternary:
+            sd_w = float(np.std(w))
+            tau = cfg.threshold / sd_w if sd_w > 0 else math.nan
             row["tau"] = tau
             row["theory_mean_cos"] = float(theory.ternary_cos_value(tau)) if math.isfinite(tau) else math.nan
             row["theory_sd_cos"] = math.nan
-            row["iid_cos"] = iid_limit_cos(w, threshold=threshold) if w is not None else math.nan
+            row["plugin_cos"] = plugin_cos(w, threshold=cfg.threshold)
         else:
             row["theory_mean_cos"] = float(theory.mean_cos_value(d))
             row["theory_sd_cos"] = math.sqrt(float(theory.var_cos_value(d)))
-            row["iid_cos"] = iid_limit_cos(w) if w is not None else math.nan
+            row["plugin_cos"] = law["plugin_cos"]
         row["theory_mean_angle_deg"] = math.degrees(math.acos(row["theory_mean_cos"])) \
             if math.isfinite(row["theory_mean_cos"]) else math.nan
         se = row["se_mean_cos"]
         row["z"] = (row["mean_cos"] - row["theory_mean_cos"]) / se if se and se > 0 else math.nan
-        row["cosines"] = layer["cosines"]
+        sign_layer = not ternary and not (layer["index"] == 0 and cfg.first_layer == "rotated")
+        row["two_part"] = {}
+        for interior in TWO_PART_LAWS:
+            predicted = two_part_cos_value(law["clip_p"], law["interior_m2"], interior) if sign_layer \
+                else np.full(len(law["clip_p"]), np.nan)
+            row["two_part"][interior] = _paired(np.asarray(law["cosines"], np.float64), predicted)
         rows.append(row)
     return rows
 
@@ -127,39 +132,37 @@ def isotropic_correlations(d: int) -> dict:
     return {"wc_wb": wc_wb, "wb_abwb": k, "wc_abwb": k * wc_wb}
 
 
-def _metric_cos(w, q, cov) -> float:
-    try:
-        return metric_cos_value(w, q, cov)
-    except ValueError:  # a unit whose weights see no input variance
-        return math.nan
-
-
 def correlation_rows(layers: list[dict], *, levels: int = 2) -> list[dict]:
     """Rows of experiment 2 (and 8): measured correlations beside predictions.
 
     ``layers`` is :func:`bingeo.analysis.dot_correlations`'s result.  Per
     layer and kind: ``measured`` (mean over units), ``se``, ``isotropic``
     (:func:`isotropic_correlations`), ``identity`` (the Gaussian prediction
-    with ``C = I`` and the layer's own weights), ``predicted`` (with the
-    measured ``C``), and the layer's ``isotropy`` measures.  For a ternary
-    network only ``wc_wb`` has a prediction (the others assume sign inputs).
+    with ``C = I`` and the layer's own weights), ``predicted`` (Gaussian,
+    with the measured ``C``), ``second_moment`` (from the measured ``C``,
+    cross-covariance ``K`` and sign covariance ``S``: exact for any law up to
+    sampling, since those moments come from the other half of the samples),
+    and the layer's ``isotropy`` and ``saturation``.  For a ternary network
+    the Gaussian predictions exist only for ``wc_wb`` (the others assume
+    sign inputs); the second-moment one for all three.
     """
     rows = []
     for layer in layers:
+        w, q, cov = layer["latent"], layer["quantized"], layer["covariance"]
         iso = isotropic_correlations(layer["d"])
-        pred_c = gaussian_dot_correlations(layer["latent"], layer["quantized"], layer["covariance"])
-        pred_c["wc_wb"] = np.array([_metric_cos(w, q, layer["covariance"])
-                                    for w, q in zip(layer["latent"], layer["quantized"])])
-        pred_i = gaussian_dot_correlations(layer["latent"], layer["quantized"], np.eye(layer["d"]))
+        gauss = gaussian_dot_correlations(w, q, cov)
+        moments = dot_correlations_from_moments(w, q, cov, layer["cross_covariance"], layer["sign_covariance"])
+        ident = gaussian_dot_correlations(w, q, np.eye(layer["d"]))
         row = {"index": layer["index"], "name": layer["name"], "d": layer["d"], "units": layer["units"],
                "rows": layer["rows"], "isotropy": layer["isotropy"], "saturation": layer["saturation"]}
         for kind, c in layer["correlations"].items():
             has = levels == 2 or kind == "wc_wb"
             row[kind] = {"measured": c["mean"], "se": c["se"], "pooled": c["pooled"],
                          "isotropic": iso[kind] if levels == 2 else math.nan,
-                         "identity": float(np.nanmean(pred_i[kind])) if has else math.nan,
-                         "predicted": float(np.nanmean(pred_c[kind])) if has else math.nan,
+                         "identity": float(np.nanmean(ident[kind])) if has else math.nan,
+                         "predicted": float(np.nanmean(gauss[kind])) if has else math.nan,
+                         "second_moment": float(np.nanmean(moments[kind])),
                          "per_unit": c["per_unit"],
-                         "predicted_per_unit": pred_c[kind] if has else None}
+                         "predicted_per_unit": gauss[kind] if has else None}
         rows.append(row)
     return rows

@@ -170,10 +170,10 @@ def markdown(result: dict, meta: dict) -> str:
                    [(r["name"], r["d"], r["units"], f"{_f(r['mean_cos'], '.4f')} ± {_f(r['se_mean_cos'], '.4f')}",
                      _f(r["mean_angle_deg"], ".1f"), _f(r["theory_mean_cos"], ".4f"),
                      _f(r["theory_mean_angle_deg"], ".1f"), _f(r["sd_cos"], ".4f"), _f(r["theory_sd_cos"], ".4f"),
-                     _f(r["iid_cos"], ".4f"), _f(r["z"], ".1f")) for r in rows]), "",
+                     _f(r["plugin_cos"], ".4f"), _f(r["z"], ".1f")) for r in rows]), "",
           "![angles](angles.png)", ""]
     fit = a["spread_fit"]
-    iid_gap = max(abs(r["mean_cos"] - r["iid_cos"]) for r in rows)
+    iid_gap = max(abs(r["mean_cos"] - r["plugin_cos"]) for r in rows)
     above = sum(r["mean_cos"] > r["theory_mean_cos"] for r in rows)
     slope_ok = _within(fit["slope"], -0.5, fit["se_slope"], 2.0)
     L += [f"The spread of the cosines falls with d with a fitted log-log slope of {_f(fit['slope'])} ± "
@@ -376,13 +376,13 @@ def markdown(result: dict, meta: dict) -> str:
           md_table(["layer", "d", "tau", "mean cos ± se", "theory", "i.i.d.", KIND_LABELS["wc_wb"] + " (pred. C)",
                     KIND_LABELS["wb_abwb"], KIND_LABELS["wc_abwb"]],
                    [(r["name"], r["d"], _f(r["tau"]), f"{_f(r['mean_cos'], '.4f')} ± {_f(r['se_mean_cos'], '.4f')}",
-                     _f(r["theory_mean_cos"], ".4f"), _f(r["iid_cos"], ".4f"),
+                     _f(r["theory_mean_cos"], ".4f"), _f(r["plugin_cos"], ".4f"),
                      f"{_f(q['wc_wb']['measured'])} ({_f(q['wc_wb']['predicted'])})", _f(q["wb_abwb"]["measured"]),
                      _f(q["wc_abwb"]["measured"])) for r, q in zip(ta, tc)]), "",
           "![ternary](ternary.png)", ""]
     L += [f"**Conclusion.** Ternary layers keep their latent weights at cosines "
           f"{_f(min(r['mean_cos'] for r in ta))} to {_f(max(r['mean_cos'] for r in ta))}, within "
-          f"{_f(max(abs(r['mean_cos'] - r['iid_cos']) for r in ta), '.4f')} of the i.i.d. prediction from their own "
+          f"{_f(max(abs(r['mean_cos'] - r['plugin_cos']) for r in ta), '.4f')} of the i.i.d. prediction from their own "
           "weights; the metric-C cosine again accounts for corr(A.W^c, A.W^b) "
           f"(largest gap {_f(max(abs(q['wc_wb']['measured'] - q['wc_wb']['predicted']) for q in tc), '.4f')}).", ""]
     return "\n".join(L)

@@ -82,7 +82,7 @@ def plot_angles(binary_rows, spread, path, *, ternary_rows=None):
         d = [r["d"] for r in binary_rows]
         ax.errorbar(d, [r["mean_cos"] for r in binary_rows], yerr=[r["sd_cos"] for r in binary_rows],
                     fmt="o", color="C3", capsize=3, label="binary net, mean +- sd over units")
-        ax.plot(d, [r["iid_cos"] for r in binary_rows], "x", color="C3", ms=7,
+        ax.plot(d, [r["plugin_cos"] for r in binary_rows], "x", color="C3", ms=7,
                 label="i.i.d. prediction from the layer's weights")
         # layers of similar d stack up: stagger their labels vertically, in order of the cosine
         order = sorted(range(len(binary_rows)), key=lambda k: binary_rows[k]["mean_cos"])
@@ -337,7 +337,7 @@ def plot_ternary(angle_rows, corr_rows, path, labels):
                    label=f"best Gaussian (tau {theory.TERNARY_TAU_OPT_VALUE:.2f})")
         ax.errorbar(x, mean, yerr=[_num(r, "se_mean_cos") for r in angle_rows], fmt="s", color="C2", capsize=3,
                     label="measured, mean +- se")
-        ax.plot(x, [_num(r, "iid_cos") for r in angle_rows], "x", color="C2", ms=7,
+        ax.plot(x, [_num(r, "plugin_cos") for r in angle_rows], "x", color="C2", ms=7,
                 label="i.i.d. from the layer's weights")
         drawn = mean + cos_theory + [theory.TERNARY_COS_OPT_VALUE]
         finite = [v for v in drawn if math.isfinite(v)]

@@ -87,7 +87,8 @@ _EXPORTS = {
     "theory.clipped_weights": ("TWO_PART_COS", "TRUNCATED_NORMAL_M1", "TRUNCATED_NORMAL_M2", "two_part_cos_value"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
-_SUBMODULES = ("asymptotic", "clipped_weights", "delta_angle", "dimension", "docs_page", "dot_products", "expectation", "latex",
+_SUBMODULES = ("asymptotic", "clipped_weights", "delta_angle", "dimension", "docs_page", "dot_products", "expectation",
+               "gaussian_signs", "latex",
                "numeric", "pair_angle", "quantized_angle", "quantizer_limit", "registry", "report", "rotation",
                "sign_angle", "symbols", "ternary", "validate")
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy as sp
+from scipy.special import erf
 
 __all__ = ["P_CLIP", "S_INTERIOR", "TRUNCATED_NORMAL_M1", "TRUNCATED_NORMAL_M2", "TWO_PART_COS",
            "INTERIOR_LAWS", "two_part_cos_value", "truncated_normal_scale"]
@@ -67,8 +68,9 @@ TWO_PART_COS: sp.Expr = (P_CLIP + (1 - P_CLIP) * TRUNCATED_NORMAL_M1) / sp.sqrt(
     P_CLIP + (1 - P_CLIP) * TRUNCATED_NORMAL_M2)
 """Large-d cos(w, sign w) for a mass ``p`` at +-1 and a truncated-Gaussian interior of scale ``s``."""
 
-_m1 = sp.lambdify(S_INTERIOR, TRUNCATED_NORMAL_M1, "numpy")
-_m2 = sp.lambdify(S_INTERIOR, TRUNCATED_NORMAL_M2, "numpy")
+# scipy's erf: lambdify's "numpy" module maps erf to math.erf, which takes scalars only
+_m1 = sp.lambdify(S_INTERIOR, TRUNCATED_NORMAL_M1, [{"erf": erf}, "numpy"])
+_m2 = sp.lambdify(S_INTERIOR, TRUNCATED_NORMAL_M2, [{"erf": erf}, "numpy"])
 _LOG_S_RANGE = (-12.0, 12.0)
 _BISECTIONS = 80
 

@@ -100,15 +100,19 @@ def metric_cos_value(w, q, C=None) -> float:
     # that tiny or huge vectors neither underflow nor overflow.
     w = w / max(np.abs(w).max(initial=0.0), np.finfo(np.float64).tiny)
     q = q / max(np.abs(q).max(initial=0.0), np.finfo(np.float64).tiny)
-    if C is None:
+    from theory.gaussian_signs import metric_cosines
+
+    if C is None:                                 # the plain cosine: no d x d identity to build
         ww, qq, wq = w @ w, q @ q, w @ q
     else:
         C = np.asarray(C, dtype=np.float64)
         if C.shape != (w.size, w.size):
             raise ValueError(f"C must be a {w.size} x {w.size} matrix, got shape {C.shape}")
-        ww, qq, wq = w @ C @ w, q @ C @ q, w @ C @ q
+        ww, qq, wq = w @ C @ w, q @ C @ q, None
     if not (ww > 0 and qq > 0):
         raise ValueError("w, q: w' C w and q' C q must be > 0 (no zero vectors; C positive definite along them)")
+    if wq is None:
+        return float(metric_cosines(w[None, :], q[None, :], C)[0])
     return float(wq / np.sqrt(ww * qq))
 
 

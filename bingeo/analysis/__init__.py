@@ -27,7 +27,7 @@ from .dot_correlations import (CORRELATION_KINDS, column_correlations, dot_produ
 from .first_layer import (first_layer_accuracy, first_layer_remedies, permutation_correlations,
                           rotated_sign_rows, seed_spread)
 from .first_layer_cost import FIRST_LAYER_KINDS, first_layer_ops
-from .input_covariance import input_covariance, isotropy_measures
+from .input_covariance import cross_covariance, input_covariance, isotropy_measures
 from .latent_vs_continuous import latent_vs_continuous, paired_layer_cosines
 from .latent_weights import (CLIP_TOLERANCE, clip_share, excess_kurtosis, latent_weight_law, layer_weight_geometry,
                              plugin_cos, unit_clip_moments)
@@ -52,7 +52,7 @@ __all__ = [
     "unit_cosines", "weight_angle_summary", "loglog_slope",
     "CORRELATION_KINDS", "column_correlations", "dot_product_correlations", "preactivations",
     "sign_pm1", "summarize_unit_correlations", "SCOPES",
-    "input_covariance", "isotropy_measures", "PERMUTATION_MODES", "permute_coordinates",
+    "input_covariance", "cross_covariance", "isotropy_measures", "PERMUTATION_MODES", "permute_coordinates",
     "batchnorm_batch_stats", "batchnorm_scale_difference", "xnor_alpha",
     "FIRST_LAYER_KINDS", "first_layer_ops", "rotated_sign_rows", "seed_spread",
     "paired_layer_cosines",

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["input_covariance", "isotropy_measures"]
+__all__ = ["input_covariance", "cross_covariance", "isotropy_measures"]
 
 
 def input_covariance(inputs) -> np.ndarray:
@@ -38,6 +38,23 @@ def input_covariance(inputs) -> np.ndarray:
         raise ValueError(f"inputs: expected an (n, d) array with n >= 2, got shape {a.shape}")
     ac = a - a.mean(axis=0)
     return ac.T @ ac / (a.shape[0] - 1)
+
+
+def cross_covariance(inputs, others) -> np.ndarray:
+    """Sample cross-covariance ``K_ij = Cov(a_i, b_j)`` ``(d, d)`` of two row sets ``(n, d)``, ``ddof = 1``.
+
+    Examples
+    --------
+    >>> cross_covariance([[1.0, 0.0], [-1.0, 2.0]], [[1.0, 1.0], [-1.0, 1.0]])
+    array([[ 2.,  0.],
+           [-2.,  0.]])
+    """
+    a = np.asarray(inputs, dtype=np.float64)
+    b = np.asarray(others, dtype=np.float64)
+    if a.ndim != 2 or a.shape[0] < 2 or b.shape != a.shape:
+        raise ValueError(f"others: expected the shape {a.shape} of inputs, an (n, d) array with n >= 2, "
+                         f"got {b.shape}")
+    return (a - a.mean(axis=0)).T @ (b - b.mean(axis=0)) / (a.shape[0] - 1)
 
 
 def isotropy_measures(cov) -> dict:

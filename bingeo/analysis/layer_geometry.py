@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dot_correlations import dot_product_correlations
-from .input_covariance import input_covariance, isotropy_measures
+from .input_covariance import cross_covariance, input_covariance, isotropy_measures
 from .layer_views import layer_views, weight_rows
 from .weight_angles import weight_angle_summary
 
@@ -76,14 +76,15 @@ def dot_correlations(net, x, *, seed=0, layers=None) -> list[dict]:
     """Per layer: the three dot-product correlations and the input covariance.
 
     The samples of ``x`` are split in two halves (:func:`split_samples`):
-    the correlations come from the ``measure`` half, the covariance ``C`` of
-    the continuous inputs ``A`` from the ``fit`` half.
+    the correlations come from the ``measure`` half, the second moments of
+    the continuous inputs ``A`` and their binarization ``A^b`` from the ``fit`` half.
 
     Returns one dict per layer with ``index``, ``name``, ``kind``, ``d``,
     ``units``, ``rows`` (input rows measured), ``correlations`` (a dict by
     kind of ``mean``, ``sd``, ``se``, ``units``, ``pooled``, ``per_unit``, see
     :func:`bingeo.analysis.dot_product_correlations`), ``covariance`` (``C``,
-    ``(d, d)``), ``isotropy`` (:func:`bingeo.analysis.isotropy_measures` of
+    ``(d, d)``), ``cross_covariance`` (``K``, ``K_ij = Cov(A_i, A^b_j)``),
+    ``sign_covariance`` (``S``, the covariance of ``A^b``), ``isotropy`` (:func:`bingeo.analysis.isotropy_measures` of
     ``C``), ``saturation`` (the share of entries of ``A`` with ``|A| >= 1``,
     where hard-tanh clips and ``A = A^b`` for a sign network), and the unit
     rows ``latent`` and ``quantized``.
@@ -104,12 +105,15 @@ def dot_correlations(net, x, *, seed=0, layers=None) -> list[dict]:
     for view in layer_views(net, x, layers=layers):
         a_measure = _sample_rows(view.inputs, n, measure)
         ab_measure = _sample_rows(view.quantized_inputs, n, measure)
-        cov = input_covariance(_sample_rows(view.inputs, n, fit))
+        a_fit = _sample_rows(view.inputs, n, fit)
+        ab_fit = _sample_rows(view.quantized_inputs, n, fit)
+        cov = input_covariance(a_fit)
         corr = dot_product_correlations(a_measure, view.latent, view.quantized, binarized_inputs=ab_measure)
         out.append({"index": view.index, "name": view.name, "kind": view.kind, "d": view.d,
                     "units": view.units, "rows": int(a_measure.shape[0]),
                     "correlations": {k: corr[k] for k in corr if k not in ("n", "d")},
-                    "covariance": cov, "isotropy": isotropy_measures(cov),
+                    "covariance": cov, "cross_covariance": cross_covariance(a_fit, ab_fit),
+                    "sign_covariance": input_covariance(ab_fit), "isotropy": isotropy_measures(cov),
                     "saturation": float(np.mean(np.abs(a_measure) >= 1.0)),
                     "latent": view.latent, "quantized": view.quantized})
     return out

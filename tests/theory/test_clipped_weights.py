@@ -58,3 +58,11 @@ def test_uniform_interior_and_edges():
     assert float(two_part_cos_value(1.0, np.nan)) == 1.0  # every coordinate at the clip
     with pytest.raises(ValueError, match="interior: expected one of gaussian, uniform"):
         two_part_cos_value(0.1, 0.1, "laplace")
+
+
+def test_two_part_cos_takes_arrays():
+    p = np.array([0.0, 0.1, 0.5, 1.0])
+    m2 = np.array([0.01, 0.1, 0.2, np.nan])
+    got = two_part_cos_value(p, m2)
+    want = [float(two_part_cos_value(a, b)) for a, b in zip(p, m2)]
+    np.testing.assert_allclose(got, want, rtol=1e-14)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from bingeo.analysis import column_correlations, sign_pm1
-from sims.covariance_predictions import (gaussian_dot_correlations, metric_cosines, sign_covariance,
+from theory.gaussian_signs import (gaussian_dot_correlations, metric_cosines, sign_covariance,
                                          sign_cross_covariance)
 from tests.tolerances import z_bound
 
@@ -87,3 +87,26 @@ def test_isotropic_limits():
 def test_invalid_calls_name_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"^{name}\b"):
         call()
+
+
+def test_moments_formula_is_exact_for_any_law():
+    """Non-Gaussian, partly saturated inputs: with the sample's own C, K and S
+    the formulas give the sample correlations exactly (up to rounding), while
+    the Gaussian formulas from C alone do not."""
+    from theory.gaussian_signs import dot_correlations_from_moments
+
+    rng = np.random.default_rng(8)
+    n, d = 5000, 10
+    a = np.clip(rng.laplace(0.1, 0.8, (n, d)) + 0.5 * rng.standard_normal((n, 1)), -1, 1)
+    w = rng.standard_normal((4, d))
+    b = sign_pm1(w)
+    s = sign_pm1(a)
+    ac, sc = a - a.mean(axis=0), s - s.mean(axis=0)
+    cov, cross, scov = ac.T @ ac / (n - 1), ac.T @ sc / (n - 1), sc.T @ sc / (n - 1)
+    predicted = dot_correlations_from_moments(w, b, cov, cross, scov)
+    measured = {"wc_wb": column_correlations(a @ w.T, a @ b.T), "wb_abwb": column_correlations(a @ b.T, s @ b.T),
+                "wc_abwb": column_correlations(a @ w.T, s @ b.T)}
+    for kind in measured:
+        np.testing.assert_allclose(predicted[kind], measured[kind], rtol=1e-10, err_msg=kind)
+    gaussian = gaussian_dot_correlations(w, b, cov)
+    assert np.max(np.abs(gaussian["wb_abwb"] - measured["wb_abwb"])) > 0.01

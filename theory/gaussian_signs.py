@@ -1,18 +1,22 @@
-"""Predicted dot-product correlations of a layer from its input covariance.
+"""Dot-product correlations of a layer from the second moments of its inputs.
 
-For inputs ``a ~ N(0, C)`` and one unit with latent weights ``w`` and
-binarized weights ``b``, the three correlations of
-:data:`bingeo.analysis.CORRELATION_KINDS` are, with ``s = sign(a)``,
+For inputs ``a`` with covariance ``C``, binarized inputs ``s = sign(a)`` with
+covariance ``S`` and cross-covariance ``K_ij = Cov(a_i, s_j)``, and one unit
+with latent weights ``w`` and binarized weights ``b``, the three
+correlations of ``bingeo.analysis.CORRELATION_KINDS`` are, for *every* law
+of ``a`` (a correlation of linear forms is a ratio of second moments):
 
 * ``corr(a.w, a.b)   = w^T C b / sqrt(w^T C w  b^T C b)``  (the cosine of ``w``
-  and ``b`` in the metric ``C``; exact for every input distribution with
-  covariance ``C``, Gaussian or not);
+  and ``b`` in the metric ``C``);
 * ``corr(a.b, s.b)   = b^T K b / sqrt(b^T C b  b^T S b)``;
-* ``corr(a.w, s.b)   = w^T K b / sqrt(w^T C w  b^T S b)``;
+* ``corr(a.w, s.b)   = w^T K b / sqrt(w^T C w  b^T S b)``
 
-where ``K_ij = E[a_i s_j] = sqrt(2/pi) C_ij / sqrt(C_jj)`` and
-``S_ij = E[s_i s_j] = (2/pi) arcsin(C_ij / sqrt(C_ii C_jj))`` (Sheppard's
-formula; ``S_ii = 1``), both for zero-mean Gaussian inputs.  With ``C = I``
+(:func:`dot_correlations_from_moments`).  For zero-mean Gaussian inputs ``K``
+and ``S`` follow from ``C`` alone: ``K_ij = E[a_i s_j] = sqrt(2/pi) C_ij /
+sqrt(C_jj)`` and ``S_ij = E[s_i s_j] = (2/pi) arcsin(C_ij / sqrt(C_ii C_jj))``
+(Sheppard's formula; ``S_ii = 1``) (:func:`gaussian_dot_correlations`).  The
+network report sets the Gaussian prediction beside the one from the measured
+``K`` and ``S``: their gap is the departure of the inputs from a Gaussian law.  With ``C = I``
 and ``w`` drawn isotropically these fall to the isotropic theory: the
 cosine of ``w`` and ``sign(w)``, about ``sqrt(2/pi)``; ``sqrt(2/pi)``; and
 about ``2/pi``.
@@ -24,7 +28,8 @@ import math
 
 import numpy as np
 
-__all__ = ["metric_cosines", "sign_cross_covariance", "sign_covariance", "gaussian_dot_correlations"]
+__all__ = ["metric_cosines", "sign_cross_covariance", "sign_covariance", "dot_correlations_from_moments",
+           "gaussian_dot_correlations"]
 
 
 def metric_cosines(latent, quantized, cov) -> np.ndarray:
@@ -85,11 +90,37 @@ def sign_covariance(cov) -> np.ndarray:
     return s
 
 
+def dot_correlations_from_moments(latent, quantized, cov, cross_cov, sign_cov) -> dict:
+    """The three correlations per unit from the inputs' second moments.
+
+    ``cov`` is C = Cov(a), ``cross_cov`` K with K_ij = Cov(a_i, s_j),
+    ``sign_cov`` S = Cov(s), all (d, d); exact for any law of the inputs.
+    Returns ``{"wc_wb": ..., "wb_abwb": ..., "wc_abwb": ...}``, one value
+    per unit (formulas in the module docstring).
+
+    Examples
+    --------
+    >>> w = np.array([[1.0, 0.5]])
+    >>> r = dot_correlations_from_moments(w, np.sign(w), np.eye(2), 0.5 * np.eye(2), np.eye(2))
+    >>> round(float(r["wb_abwb"][0]), 6), round(float(r["wc_wb"][0]), 4)
+    (0.5, 0.9487)
+    """
+    w, b, c = _check(latent, quantized, cov)
+    k = _square(cross_cov, "cross_cov", c.shape[0])
+    s = _square(sign_cov, "sign_cov", c.shape[0])
+    wcw = _quad(w, c, w)
+    bcb = _quad(b, c, b)
+    bsb = _quad(b, s, b)
+    return {"wc_wb": _ratio(_quad(w, c, b), wcw, bcb),
+            "wb_abwb": _ratio(_quad(b, k, b), bcb, bsb),
+            "wc_abwb": _ratio(_quad(w, k, b), wcw, bsb)}
+
+
 def gaussian_dot_correlations(latent, quantized, cov) -> dict:
     """The three predicted correlations per unit, for inputs ``N(0, C)``.
 
-    Returns ``{"wc_wb": ..., "wb_abwb": ..., "wc_abwb": ...}``, each an array
-    with one value per unit (see the module docstring for the formulas).
+    :func:`dot_correlations_from_moments` with K and S from C by the
+    Gaussian formulas (:func:`sign_cross_covariance`, :func:`sign_covariance`).
 
     Examples
     --------
@@ -99,15 +130,8 @@ def gaussian_dot_correlations(latent, quantized, cov) -> dict:
     >>> [round(float(np.mean(v)), 2) for v in p.values()]
     [0.8, 0.8, 0.64]
     """
-    w, b, c = _check(latent, quantized, cov)
-    k = sign_cross_covariance(c)
-    s = sign_covariance(c)
-    wcw = _quad(w, c, w)
-    bcb = _quad(b, c, b)
-    bsb = _quad(b, s, b)
-    return {"wc_wb": _ratio(_quad(w, c, b), wcw, bcb),
-            "wb_abwb": _ratio(_quad(b, k, b), bcb, bsb),
-            "wc_abwb": _ratio(_quad(w, k, b), wcw, bsb)}
+    c = np.asarray(cov, dtype=np.float64)
+    return dot_correlations_from_moments(latent, quantized, c, sign_cross_covariance(c), sign_covariance(c))
 
 
 def _quad(x, c, y):
@@ -119,6 +143,13 @@ def _ratio(num, x, y):
     den = np.sqrt(np.clip(x, 0, None) * np.clip(y, 0, None))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _square(m, name, d):
+    m = np.asarray(m, dtype=np.float64)
+    if m.shape != (d, d):
+        raise ValueError(f"{name}: expected shape ({d}, {d}) to match the fan-in, got {m.shape}")
+    return m
 
 
 def _check(latent, quantized, cov):
