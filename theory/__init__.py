@@ -90,7 +90,7 @@ _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in nam
 _SUBMODULES = ("asymptotic", "clipped_weights", "delta_angle", "dimension", "docs_page", "dot_products", "expectation",
                "gaussian_signs", "latex",
                "numeric", "pair_angle", "quantized_angle", "quantizer_limit", "registry", "report", "rotation",
-               "sign_angle", "symbols", "ternary", "validate")
+               "sign_angle", "student_t", "symbols", "ternary", "validate")
 
 __all__ = sorted(_MODULE_OF)
 

@@ -18,12 +18,15 @@ and a scalar quantizer named by plain parameters.
     quantizer, Student t with nu <= 2).
 
 Thresholds are in units of the coordinate's standard deviation, as the
-samplers of ``bingeo`` take them.  For Student t with a threshold quantizer
-With a threshold quantizer (ternary, k-bit) the expectations are integrals
-by mpmath quadrature of the law's density over the pieces of q, fed to the
-same formulas (``limit_cos_from_moments``, ``d_var_from_moments``): the
-closed forms exist but take SymPy seconds to minutes (Student t beyond a
-threshold times sqrt(nu/(nu-2)); 15 s for the variance of k-bit Laplace).
+samplers of ``bingeo`` take them.  With a threshold quantizer (ternary,
+k-bit) the expectations are integrals by mpmath quadrature of the law's
+density over the pieces of q, fed to the same formulas
+(``limit_cos_from_moments``, ``d_var_from_moments``): the closed forms exist
+but take SymPy seconds to minutes (Student t beyond a threshold times
+sqrt(nu/(nu-2)); 15 s for the variance of k-bit Laplace).  Student t takes
+its closed forms and its density in a symbolic nu, evaluated at the given
+one (:mod:`theory.student_t`): SymPy's integrals at a numeric nu of 10^6
+run out of memory.
 
 Examples
 --------
@@ -57,6 +60,7 @@ from theory.quantizer_limit import (
     limit_d_var_cos,
     second_moment,
 )
+from theory import student_t
 from theory.ternary import ternary_quantizer
 
 __all__ = ["AngleTheory", "angle_theory", "coordinate_law", "KBIT_THEORY_MAX_K", "LAWS", "QUANTIZERS"]
@@ -134,11 +138,14 @@ def _threshold_quantizer(quantizer: str, sd, tau, k, clip):
     return _kbit_quantizer(int(k), _exact(clip) * sd)
 
 
-def _quadrature_moment(X, breakpoints):
+def _quadrature_moment(X, breakpoints, density=None):
     """moment(g, what) = E[g(X)] by mpmath quadrature over the pieces
-    between the quantizer's breakpoints and the ends of X's support."""
+    between the quantizer's breakpoints and the ends of X's support;
+    ``density``, an mpmath function, replaces X's own where that one loses
+    its digits (Student t at a large nu)."""
     x = sp.Symbol("x", real=True)
-    f = sps.density(X)(x)
+    if density is None:
+        density = sp.lambdify(x, sps.density(X)(x), modules="mpmath")
     domain = sps.pspace(X).domain.set
     # a ladder of scales, so that no piece is so wide that its nodes miss
     # where the density lives (a clip of 1e308 puts breakpoints there)
@@ -148,9 +155,9 @@ def _quadrature_moment(X, breakpoints):
     points = [-mpmath.inf] + sorted(inner) + [mpmath.inf]
 
     def moment(g, what):
-        integrand = sp.lambdify(x, g(x) * f, modules="mpmath")
+        g_fn = sp.lambdify(x, g(x), modules="mpmath")
         with mpmath.workdps(_QUADRATURE_DIGITS):
-            return sp.Float(mpmath.quad(integrand, points), _QUADRATURE_DIGITS)
+            return sp.Float(mpmath.quad(lambda v: g_fn(v) * density(v), points), _QUADRATURE_DIGITS)
 
     return moment
 
@@ -202,10 +209,13 @@ _NONE = AngleTheory("none", None)
 
 def _limit_theory(X, q, breakpoints, law, nu, quantizer, tau) -> AngleTheory:
     fourth_moments = law != "t" or nu > 4  # E|T|^k is finite exactly when nu > k
+    if q is None and law == "t":  # the closed forms in a symbolic nu, at this nu
+        return AngleTheory("limit", student_t.limit_cos_value(nu),
+                           (lambda: student_t.limit_d_var_value(nu)) if fourth_moments else None)
     if q is None:  # sign: closed forms, quickly
         return AngleTheory("limit", float(sp.N(limit_cos(X), _QUADRATURE_DIGITS)),
                            (lambda: float(sp.N(limit_d_var_cos(X)))) if fourth_moments else None)
-    moment = _quadrature_moment(X, breakpoints)
+    moment = _quadrature_moment(X, breakpoints, student_t.density_function(nu) if law == "t" else None)
     means = tuple(moment(g, "") for g in (lambda x: x * q(x), lambda x: x**2, lambda x: q(x) ** 2))
     if means[2] == 0:  # q(X) = 0 almost surely (uniform beyond its range): no cosine
         return _NONE
@@ -254,7 +264,8 @@ def angle_theory(law: str = "normal", quantizer: str = "sign", *, nu=None, tau=N
         q, breakpoints = None, []
     else:
         try:
-            q, breakpoints = _threshold_quantizer(quantizer, sp.sqrt(second_moment(X)), tau, k, clip)
+            sd = student_t.standard_deviation(_exact(nu)) if law == "t" else sp.sqrt(second_moment(X))
+            q, breakpoints = _threshold_quantizer(quantizer, sd, tau, k, clip)
         except LookupError:
             return _NONE
     return _limit_theory(X, q, breakpoints, law, nu, quantizer, tau)

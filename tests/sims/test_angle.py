@@ -197,6 +197,28 @@ def test_student_t_runs_against_its_limit(tmp_path, monkeypatch, capsys, nu):
     assert math.isclose(data["rows"][0]["exact_mean_cos"], theory.angle_theory("t", "sign", nu=float(nu)).limit_cos)
 
 
+def _limit_memory():
+    # 3 GiB of address space: SymPy's integrals at t:1000000 asked for more
+    # and the kernel killed the command
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+
+@pytest.mark.parametrize("dist, quantizer", [("t:1000000", "ternary:0.5"), ("t:1e300", "sign"), ("t:1e6", "kbit:3")])
+def test_student_t_with_a_large_nu_runs_against_its_limit(tmp_path, dist, quantizer):
+    done = subprocess.run([sys.executable, "-m", "sims.angle", *_quick("--dist", dist, "--quantizer", quantizer,
+                                                                        "--json", "t.json")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600, preexec_fn=_limit_memory)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert data["reference"] == "limit"
+    spec = {"ternary": {"tau": 0.5}, "kbit": {"k": 3}, "sign": {}}[quantizer.split(":")[0]]
+    nu = float(dist.split(":")[1])
+    assert data["rows"][0]["exact_mean_cos"] == theory.angle_theory("t", quantizer.split(":")[0], nu=nu,
+                                                                     **spec).limit_cos
+
+
 @pytest.mark.parametrize("argv, why", [
     (["--plot", "a.png", "--no-plot"], "not allowed with"),
     (["--plot", ""], "expected a file path"),
