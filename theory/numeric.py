@@ -53,6 +53,7 @@ __all__ = [
     "var_cos_value",
     "pair_var_cos_value",
     "ternary_cos_value",
+    "TERNARY_COS_ZERO_TAU",
     "limit_cos_value",
     "LIMIT_COS_VALUE",
     "LIMIT_ANGLE_VALUE",
@@ -168,6 +169,12 @@ _VAR_COS_FN = _by_size(_var_direct, _var_series)
 _PAIR_VAR_COS_FN = compile_expression(PAIR_VAR_COS, symbols.d)
 _TERNARY_COS_FN = compile_expression(TERNARY_COS, symbols.tau)
 
+TERNARY_COS_ZERO_TAU = 64.0
+"""Thresholds above this one are evaluated at it: the ternary cosine falls
+for every tau beyond ``TERNARY_TAU_OPT`` and is already 0.0 in double
+precision here (about 1e-445), while mpmath's erfc overflows near tau =
+1e155."""
+
 
 def mean_cos_value(d):
     """E[cos angle(w, sign w)] = sqrt(d/pi) Gamma(d/2) / Gamma((d+1)/2) as floats.
@@ -219,8 +226,11 @@ def ternary_cos_value(tau):
     0.797884560803
     >>> ternary_cos_value([0.0, TERNARY_TAU_OPT_VALUE]).round(6).tolist()
     [0.797885, 0.899903]
+    >>> ternary_cos_value([40.0, 1e300]).tolist()
+    [1.082287819434814e-173, 0.0]
     """
     arr, scalar = _thresholds(tau)
+    arr = np.minimum(arr, TERNARY_COS_ZERO_TAU)
     return _apply(_TERNARY_COS_FN, arr.ravel().tolist(), arr.shape, scalar)
 
 

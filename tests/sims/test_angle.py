@@ -300,6 +300,16 @@ def test_all_zero_ternary_output_is_undefined_not_90_degrees(tmp_path, monkeypat
     assert "undefined: q(w) = 0" in out and "90.000" not in out
 
 
+def test_a_huge_ternary_threshold_is_undefined_not_a_traceback(tmp_path, monkeypatch, capsys):
+    # theory's ternary cosine overflowed in mpmath's erfc at tau = 1e300
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main_inprocess(_quick("--quantizer", "ternary:1e300", "--json", "h.json"), capsys)
+    assert code == 0, err
+    data = json.loads((tmp_path / "h.json").read_text())
+    assert all(r["defined_trials"] == 0 and r["exact_mean_cos"] == 0.0 for r in data["rows"])
+    assert data["limit_angle_deg"] == 90.0 and "undefined: q(w) = 0" in out
+
+
 _LONG_RUN = """
 import sys
 from sims import angle

@@ -98,3 +98,20 @@ def test_ternary_against_monte_carlo():
 def test_values_accept_arrays():
     out = theory.ternary_cos_value(np.array([0.0, 1.0, 3.0]))
     assert out.shape == (3,) and out[0] == pytest.approx(theory.LIMIT_COS_VALUE, rel=1e-15)
+
+
+def test_huge_thresholds_give_zero_not_an_overflow():
+    # mpmath's erfc overflowed near tau = 1e155 (OverflowError from
+    # `--quantizer ternary:1e300`); the cosine falls beyond TAU_OPT and is
+    # already 0.0 in doubles at the cap, where it is evaluated for any larger tau
+    cap = theory.numeric.TERNARY_COS_ZERO_TAU
+    direct = theory.numeric._TERNARY_COS_FN
+    assert direct(cap) == 0.0 < direct(cap / 2)
+    grid = np.linspace(theory.TERNARY_TAU_OPT_VALUE, cap, 200)
+    with mpmath.workdps(30):
+        exact = [mpmath.sqrt(2 / mpmath.pi) * mpmath.exp(-mpmath.mpf(t) ** 2 / 2)
+                 / mpmath.sqrt(mpmath.erfc(mpmath.mpf(t) / mpmath.sqrt(2))) for t in grid]
+    assert all(a > b for a, b in zip(exact, exact[1:]))  # decreasing up to the cap
+    huge = [cap, 1e155, 1e300, np.finfo(np.float64).max]
+    assert theory.ternary_cos_value(huge).tolist() == [0.0] * 4
+    assert theory.angle_theory("normal", "ternary", tau=1e300).limit_cos == 0.0
