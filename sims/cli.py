@@ -60,6 +60,10 @@ STDOUT = "-"
 DEFAULT_NUM_DIMS = 13
 """Points of a log-spaced ``A..B`` grid when ``--num`` is not given."""
 
+MAX_NUM_DIMS = 100_000
+"""Most points of an ``A..B`` grid: each is a row of the table, and the grid
+is built point by point (``--num 10000000000`` ran for an hour in silence)."""
+
 
 class CliError(Exception):
     """A user error: printed as one line, exit status 2, no traceback."""
@@ -93,7 +97,8 @@ def parse_dims(spec: str, *, num: int | None = None) -> list[int]:
     Raises
     ------
     CliError
-        on a malformed spec (``..``, ``0..5``, ``10..5``, ``abc``, d < 1).
+        on a malformed spec (``..``, ``0..5``, ``10..5``, ``abc``, d < 1),
+        or ``num`` outside 1 to ``MAX_NUM_DIMS``.
 
     Examples
     --------
@@ -115,14 +120,14 @@ def parse_dims(spec: str, *, num: int | None = None) -> list[int]:
         if a > b:
             raise CliError(f"--dims: range {spec!r} runs backwards; expected A <= B")
         n = DEFAULT_NUM_DIMS if num is None else int(num)
-        if n < 1:
-            raise CliError(f"--num: must be >= 1, got {num}")
+        if not 1 <= n <= MAX_NUM_DIMS:
+            raise CliError(f"--num: must be >= 1 and <= {MAX_NUM_DIMS}, got {num}")
         if a == b or n == 1:
             return sorted({a, b})
         la, lb = math.log(a), math.log(b)
-        grid = {int(round(math.exp(la + (lb - la) * i / (n - 1)))) for i in range(n)}
-        grid.update((a, b))
-        return sorted(grid)
+        # the ends exactly: above 2^53, exp(log(b)) is another integer than b
+        inner = (int(round(math.exp(la + (lb - la) * i / (n - 1)))) for i in range(1, n - 1))
+        return sorted({a, b, *(min(max(v, a), b) for v in inner)})
     items = [p for p in text.split(",")]
     if any(not p.strip() for p in items):
         raise CliError(f"--dims: malformed list {spec!r}; expected integers separated by commas")
