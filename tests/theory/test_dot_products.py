@@ -7,10 +7,9 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 import theory
+from bingeo.testing.strategies import float_arrays
 from tests.theory.montecarlo import sign_cosines
 from tests.tolerances import z_bound
 
@@ -112,7 +111,7 @@ def test_weights_is_the_large_d_sign_cosine():
 
 
 @settings(deadline=None, max_examples=100)
-@given(arrays(np.float64, 5, elements=st.floats(-1e3, 1e3, allow_nan=False)))
+@given(float_arrays(5, min_value=-1e3, max_value=1e3))
 def test_metric_cos_is_a_cosine(w):
     if not np.any(w):
         return

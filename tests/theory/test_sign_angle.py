@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from scipy import integrate
 from sympy.stats import E, Normal
 
 import theory
+from bingeo.testing.strategies import dims, float_arrays
 from theory import symbols
 from theory.sign_angle import MEAN_COS
 from tests.theory.montecarlo import sign_cosines
@@ -132,14 +131,14 @@ def test_angle_spread_against_monte_carlo():
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.integers(min_value=1, max_value=10**6))
+@given(dims(max_d=10**6))
 def test_mean_cos_decreases_strictly_towards_the_limit(d):
     m0, m1 = theory.mean_cos_value(np.array([d, d + 1]))
     assert m0 > m1 > theory.LIMIT_COS_VALUE
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.integers(min_value=1, max_value=10**6))
+@given(dims(max_d=10**6))
 def test_d_var_cos_increases_towards_its_limit(d):
     v0, v1 = theory.var_cos_value(np.array([d, d + 1]))
     lim = theory.VAR_COS_LEADING_VALUE
@@ -149,7 +148,7 @@ def test_d_var_cos_increases_towards_its_limit(d):
 
 
 @settings(deadline=None, max_examples=200)
-@given(arrays(np.float64, st.integers(1, 64), elements=st.floats(-1e6, 1e6, allow_nan=False)))
+@given(float_arrays(dims(max_d=64), min_value=-1e6, max_value=1e6))
 def test_cos_between_one_over_sqrt_d_and_one(w):
     peak = np.abs(w).max()
     if peak == 0:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from bingeo.bnn.layers import activations as act
+from bingeo.testing.strategies import float_arrays
 from tests.bingeo.bnn.test_layers_support import check_directional_derivatives
 
 EDGES = np.array(
@@ -69,8 +70,8 @@ def test_straight_through_rule_is_inclusive_at_one(backward):
 
 @settings(deadline=None, max_examples=60)
 @given(
-    hnp.arrays(np.float32, hnp.array_shapes(min_dims=1, max_dims=4, max_side=5),
-               elements=st.floats(width=32, allow_nan=True, allow_infinity=True)),
+    float_arrays(hnp.array_shapes(min_dims=1, max_dims=4, max_side=5), dtype=np.float32, allow_nan=True,
+                 allow_infinity=True),
     st.floats(0.0, 3.0, width=32),
 )
 def test_hypothesis_arrays_match_references(x, threshold):

@@ -7,9 +7,8 @@ The bounds come from tests/tolerances.py; nothing here is tuned by hand.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
+from bingeo.testing.strategies import float_arrays
 from tests.tolerances import FD_STEP, fd_atol, sum_rtol32
 
 TINY32 = float(np.finfo(np.float32).smallest_subnormal)
@@ -68,10 +67,9 @@ def check_directional_derivatives(
 
 def float32_arrays(shape, low=-4.0, high=4.0):
     """Hypothesis strategy: float32 arrays of ``shape`` with finite elements in
-    [low, high], hypothesis' own edge values (+-0.0, subnormals) included."""
-    return hnp.arrays(
-        np.float32, shape, elements=st.floats(low, high, width=32)
-    )
+    [low, high], hypothesis' own edge values (+-0.0, subnormals) included
+    (``bingeo.testing.strategies.float_arrays`` with these defaults)."""
+    return float_arrays(shape, dtype=np.float32, min_value=low, max_value=high)
 
 
 def random_float32(rng, shape, scale=1.0):
