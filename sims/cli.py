@@ -600,7 +600,9 @@ def run_main(prog: str, body: Callable[[], int | None]) -> int:
     """Run a command's body; a :class:`CliError` or ValueError from argument
     checking becomes ``prog: error: message`` on stderr and exit status 2.
 
-    Ctrl-C exits with status 130 and one line.
+    Ctrl-C exits with status 130 and one line.  A reader of standard
+    output that goes away (``| head``) ends the command quietly with status
+    141, as a command killed by SIGPIPE.
     """
     try:
         code = body()
@@ -610,6 +612,14 @@ def run_main(prog: str, body: Callable[[], int | None]) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"\n{prog}: interrupted\n")
         return 130
+    except BrokenPipeError:
+        # stdout now leads to /dev/null, or Python's flush at exit would
+        # raise again and print a traceback
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 141
     return 0 if code is None else int(code)
 
 

@@ -7,6 +7,9 @@ import argparse
 import io
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -14,6 +17,8 @@ from hypothesis import strategies as st
 
 from bingeo.atomic import atomic_write
 from sims import cli
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("spec, num, expected", [
@@ -169,3 +174,14 @@ def test_check_memory_gives_the_estimate(monkeypatch):
     with pytest.raises(cli.CliError, match=r"^--trials 10 needs about 72.8 TiB of memory, more than the 8.0 GiB"):
         cli.check_memory(80e12, "--trials 10")
     cli.check_memory(2**30, "--trials 10")
+
+
+@pytest.mark.parametrize("extra", [[], ["--json", "-"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(extra):
+    # `python -m sims.angle | head -1`: the table (or the JSON) meets a pipe
+    # whose reader has closed it; BrokenPipeError was a traceback
+    proc = subprocess.Popen([sys.executable, "-m", "sims.angle", "--dims", "10", "--trials", "20", "--quiet", *extra],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141 and "Traceback" not in err and "Exception ignored" not in err, err
