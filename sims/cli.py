@@ -16,6 +16,7 @@ import math
 import os
 import platform
 import secrets
+import shutil
 import sys
 import threading
 import time
@@ -317,6 +318,13 @@ def check_figure_format(flag: str, path: str | None) -> None:
     if suffix not in formats:
         accepted = ", ".join(f".{f}" for f in sorted(formats))
         raise CliError(f"{flag} {path}: matplotlib cannot write '.{suffix}' figures; use one of {accepted}")
+    if suffix == "pgf":  # matplotlib lists PGF, but draws it by running a TeX engine
+        import matplotlib
+
+        tex = matplotlib.rcParams["pgf.texsystem"]
+        if shutil.which(tex) is None:
+            raise CliError(f"{flag} {path}: PGF figures need {tex} (matplotlib's pgf.texsystem), which is not "
+                           f"installed; use .pdf or .svg")
 
 
 # --------------------------------------------------------------------------
@@ -444,7 +452,11 @@ def atomic_savefig(fig, path, **kwargs) -> Path:
     PNG without one or for ``-``)."""
     fmt = "png" if str(path) == STDOUT else (Path(path).suffix.lstrip(".") or "png")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, **kwargs)
+    try:
+        fig.savefig(buffer, format=fmt, **kwargs)
+    except (RuntimeError, ValueError) as exc:  # a backend's own failure, found only when drawing
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CliError(f"cannot draw {path}: {first}") from None
     return atomic_write_bytes(path, buffer.getvalue())
 
 

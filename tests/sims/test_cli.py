@@ -185,3 +185,27 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(extra):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=300) == 141 and "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_pgf_figures_need_their_tex_engine(monkeypatch):
+    # matplotlib lists .pgf but draws it with xelatex: without it, a
+    # traceback came after the whole computation
+    import matplotlib
+
+    seen = []
+    monkeypatch.setattr(cli.shutil, "which", lambda name: seen.append(name))
+    with pytest.raises(cli.CliError, match=r"^--plot a\.pgf: PGF figures need xelatex .*not installed"):
+        cli.check_figure_format("--plot", "a.pgf")
+    assert seen == [matplotlib.rcParams["pgf.texsystem"]]
+    monkeypatch.setattr(cli.shutil, "which", lambda name: f"/usr/bin/{name}")
+    cli.check_figure_format("--plot", "a.pgf")
+
+
+def test_a_figure_that_fails_to_draw_is_one_line(tmp_path):
+    class Broken:
+        def savefig(self, *args, **kwargs):
+            raise RuntimeError("'xelatex' not found; install it\nmore detail")
+
+    with pytest.raises(cli.CliError, match=r"^cannot draw .*x\.pgf: 'xelatex' not found; install it$"):
+        cli.atomic_savefig(Broken(), tmp_path / "x.pgf")
+    assert list(tmp_path.iterdir()) == []
