@@ -213,10 +213,15 @@ def standard_gamma(s, shape):
 @njit(cache=True)
 def standard_t(s, nu):
     """Student t with ``nu`` degrees of freedom: sqrt(nu/2) Z / sqrt(G),
-    Z ~ N(0, 1), G ~ Gamma(nu/2)."""
+    Z ~ N(0, 1), G ~ Gamma(nu/2).  G rounds to 0 for a small nu (a
+    third of the draws at nu = 0.003); the quotient is then +-inf, or NaN
+    for Z = 0, as IEEE division gives it in numpy."""
     num, s = standard_normal(s)
     denom, s = standard_gamma(s, nu / 2.0)
-    return math.sqrt(nu / 2.0) * num / math.sqrt(denom), s
+    scaled = math.sqrt(nu / 2.0) * num
+    if denom == 0.0:  # numba divides with Python's rules, which raise here
+        return (math.copysign(math.inf, scaled) if scaled != 0.0 else math.nan), s
+    return scaled / math.sqrt(denom), s
 
 
 @njit(cache=True, inline="always")

@@ -78,6 +78,7 @@ def test_anisotropic_scales():
     (lambda: specs.parse_dist(["a", "b"]), "dist"),
     (lambda: specs.parse_dist([1.0, np.nan]), "dist"),
     (lambda: specs.parse_dist("t:inf"), "dist"),
+    (lambda: specs.parse_dist("t:0.1"), "dist"),  # w_i^2 overflows in 3e-16 of the draws
     (lambda: specs.parse_dist(3), "dist"),
     (lambda: specs.parse_quantizer("binary"), "quantizer"),
     (lambda: specs.parse_quantizer("ternary"), "quantizer"),

@@ -145,6 +145,7 @@ def run_main_inprocess(argv, capsys):
     ["--dims", ""], ["--dims", "3..x"], ["--dims", "1..2..3"], ["--dims", "-4"], ["--dims", "2.5"],
     ["--num", "0"], ["--trials", "0"], ["--trials", "x"], ["--seed", "-1"],
     ["--quantizer", "foo"], ["--quantizer", "ternary:-1"], ["--dist", "cauchy"], ["--dist", "t:0"],
+    ["--dist", "t:0.01"], ["--dist", "t:1e-300"],
     ["--backend", "gpu"], ["--dims", "10", "--dist", "t:2", "--quantizer", "ternary:1"],
     ["--dims", "5000", "--quantizer", "rotated-sign"], ["--dims", "3", "--dist", "aniso:0"],
     ["--dims", "9223372036854775808"], ["--trials", "10000000000000"], ["--plot", "out.xyz"],
