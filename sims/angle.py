@@ -76,7 +76,7 @@ def build_parser() -> cli.ArgumentParser:
                         help="q: sign, xnor, rotated-sign, ternary:TAU (zero where |x| <= TAU sd), kbit:K or "
                              "kbit:K:CLIP (2^K levels on +-CLIP sd, CLIP 2.5 by default) (default sign)")
     parser.add_argument("--dist", default="normal",
-                        help="law of the coordinates of w: normal, uniform (on [-1, 1]), laplace, t:NU (Student t), "
+                        help="law of the coordinates of w: normal, uniform (on [-1, 1]), laplace, t:NU (Student t, NU >= 0.2), "
                              "aniso:R (normal with scales R^(i/(d-1))) (default normal)")
     parser.add_argument("--backend", choices=BACKENDS, default="cpu", help="where to sample (default cpu)")
     cli.add_output_flags(parser, plot=False)
