@@ -1,12 +1,13 @@
 """Figures of ``python -m sims.report``: one function per figure, PNG files.
 
-Each function takes the report's records (the same numbers as report.json)
-and a path, draws with matplotlib's Agg backend, and writes the file whole
-or not at all.
+Each function takes one part of the summary (:func:`sims.report_summary.summarize`) and a path, draws with
+matplotlib's Agg backend and writes the file whole or not at all.  Error bars are +- 1 sd over training seeds;
+a missing number (None, NaN) leaves a hole in the figure, never an exception.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import matplotlib
@@ -14,22 +15,27 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 import theory  # noqa: E402
 from sims.cli import atomic_savefig  # noqa: E402
+from sims.report_sections import KIND_LABELS  # noqa: E402
 
-__all__ = ["plot_angles", "plot_correlations", "plot_scope", "plot_first_layer", "plot_twins", "plot_permutation",
-           "plot_xnor", "plot_ternary"]
+__all__ = ["plot_angles", "plot_correlations", "plot_scope", "plot_first_layer", "plot_permutation", "plot_xnor",
+           "plot_twins", "plot_ternary", "plot_dynamics", "plot_paper_figure"]
 
 _STYLE = {"figure.dpi": 100, "font.size": 9, "axes.titlesize": 10, "axes.grid": True, "grid.alpha": 0.3}
+SD = "mean ± sd over seeds"
+UNIFORM_COS = math.sqrt(3) / 2  # cos(w, sign w) of i.i.d. uniform coordinates (Glorot-uniform) as d grows
 
 VARIANT_LABELS = {"none": "as is", "fixed": "fixed\npermutation", "per_sample": "per-sample\npermutation"}
-"""Tick labels of the input variants of experiment 5."""
 
 
 def _num(record, *keys) -> float:
-    """``record[k1][k2]...`` as a float; NaN where a key, a value or a number
-    is missing (None, NaN, inf), so that a figure draws what exists."""
+    """``record[k1][k2]...`` as a float; NaN where a key, a value or a number is missing (None, NaN, inf), so
+    that a figure draws what exists."""
     v = record
     for k in keys:
         if isinstance(v, dict):
@@ -40,332 +46,454 @@ def _num(record, *keys) -> float:
             return math.nan
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         return math.nan
-    v = float(v)
-    return v if math.isfinite(v) else math.nan
+    return float(v) if math.isfinite(v) else math.nan
 
 
-def _list(record, *keys) -> list:
-    """``record[k1][k2]...`` if it is a list, else an empty list."""
+def _list(record, *keys, kind=list):
+    """``record[k1][k2]...`` if it is a list (or ``kind``), else an empty one."""
     v = record
     for k in keys:
         v = v.get(k) if isinstance(v, dict) else None
-    return v if isinstance(v, list) else []
+    return v if isinstance(v, kind) else kind()
+
+
+_dict = functools.partial(_list, kind=dict)  # the same walk, ending at a dict
+
+
+def _rows(record, *keys) -> list[dict]:
+    """The dicts of the list at ``keys``: a hole in a list of layers stays a row that draws nothing."""
+    return [r if isinstance(r, dict) else {} for r in _list(record, *keys)]
+
+
+def _floats(values) -> np.ndarray:
+    return np.array([_num(v) for v in values], dtype=float)
+
+
+def _mean_sd(rows, *keys) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the seed mean and sd (0 where unknown: no bar) of the spread at ``keys``, or the number there."""
+    at = [_dict(r, *keys) for r in rows]
+    mean = [_num(a, "mean") if a else _num(r, *keys) for a, r in zip(at, rows)]
+    return np.array(mean, dtype=float), np.nan_to_num([_num(a, "sd") for a in at], nan=0.0)
+
+
+def _fmt(value, spec=".3f") -> str:
+    return format(value, spec) if math.isfinite(value) else "?"
+
+
+def _ticks(rows) -> list[str]:
+    return [f"{r.get('name', i)}\nd={_fmt(_num(r, 'd'), '.0f')}" for i, r in enumerate(rows)]
+
+
+def _test_text(test) -> str:
+    """A stated test as ``diff ± SE``, starred when resolved."""
+    return "" if not isinstance(test, dict) else (
+        f"{_fmt(_num(test, 'diff'), '+.3f')} ± {_fmt(_num(test, 'se'))}{' *' if test.get('resolved') else ''}")
 
 
 def _lower_limit(values, *, default=0.5):
     """A bottom for a correlation axis: ``default``, or lower to show every finite value."""
-    finite = [v for v in values if math.isfinite(v)]
-    if not finite or min(finite) >= default + 0.02:
-        return default
-    return max(-1.0, math.floor((min(finite) - 0.05) * 10) / 10)
+    low = min([v for v in np.ravel(values) if math.isfinite(v)], default=math.inf)
+    return default if low >= default + 0.02 else max(-1.0, math.floor((low - 0.05) * 10) / 10)
+
+
+def _degree_axis(ax):
+    """The cosine ticks labelled again on the right as degrees (arccos would crowd its own ticks near 1)."""
+    sec = ax.secondary_yaxis("right", ylabel="angle (degrees)")
+    sec.yaxis.set_major_formatter(FuncFormatter(lambda c, _: f"{math.degrees(math.acos(min(1, max(-1, c)))):.1f}"))
+
+
+def _plain_log(axis):
+    """Plain numbers on a log axis (0.02, not 2 x 10^-2); minor ticks labelled only within one decade."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if np.ptp(np.log10(axis.get_view_interval())) < 1
+                                           else ""))
+
+
+def _legend(ax, below=None, **kw):
+    """A legend, or none where every series is a hole; ``below`` puts it under the axes, that far down."""
+    if below is not None:
+        kw = {"loc": "upper center", "bbox_to_anchor": (0.5, -below), "ncol": 2, **kw}
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(**{"fontsize": 7, **kw})
 
 
 def _save(fig, path):
     fig.tight_layout()
-    atomic_savefig(fig, path)
+    atomic_savefig(fig, path, bbox_inches="tight")  # keeps the legends placed outside the axes
     plt.close(fig)
 
 
-def plot_angles(binary_rows, spread, path, *, ternary_rows=None):
-    """Left: mean cos(W^c, W^b) per layer against d, theory's mean and +-1 sd
-    band, the limit sqrt(2/pi) and the layers' i.i.d. prediction.  Right: the
-    sd of the cosines against d, log-log, with the fitted and theoretical slopes."""
+def _bars(ax, rows, series, *, width=0.76, ticks=None):
+    """Per row, a bar of each seed spread of ``series`` ((key, colour, label), ...) with +- sd."""
+    x, step = np.arange(len(rows)), width / max(1, len(series))
+    for k, (key, colour, label) in enumerate(series):
+        mean, sd = _mean_sd(rows, key)
+        ax.bar(x + (k - (len(series) - 1) / 2) * step, mean, step, yerr=sd, capsize=2, color=colour, label=label)
+    ax.set_xticks(x, ticks or _ticks(rows), fontsize=9 if ticks else 7)
+
+
+def _points(ax, rows, series, *, width=0.8, ticks=None):
+    """Per row, seed spreads side by side, ``series`` of (keys, marker, colour, label[, hollow]); returns lows."""
+    x, step, drawn = np.arange(len(rows)), width / max(1, len(series)), []
+    for k, (keys, marker, colour, label, *hollow) in enumerate(series):
+        mean, sd = _mean_sd(rows, *keys)
+        ax.errorbar(x + (k - (len(series) - 1) / 2) * step, mean, yerr=sd, fmt=marker, color=colour, capsize=2,
+                    ms=5, label=label, mfc="none" if hollow and hollow[0] else None)
+        drawn += list(mean - sd)
+    ax.set_xticks(x, ticks or _ticks(rows), fontsize=9 if ticks else 7)
+    ax.set_xlim(-0.5, max(1, len(rows)) - 0.5)
+    return drawn
+
+
+def plot_angles(angles, path, *, ternary_rows=None):
+    """Experiment 1 (angles.png): the angle between latent and quantized weights, per layer.
+
+    Left: cos(W^c, W^b) against fan-in d, the Gaussian theory at d (+- 1 sd of one unit), sqrt(2/pi), sqrt(3)/2
+    and the two-part model; middle: the first seed's per-unit cosines; right: their sd against d, log-log.
+    ``ternary_rows``, if given, are drawn beside in green."""
+    layers, tern = _rows(angles, "layers"), _rows(ternary_rows)
     with plt.rc_context(_STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(9, 3.6))
-        d_all = [r["d"] for r in binary_rows] + [r["d"] for r in (ternary_rows or [])]
-        grid = np.unique(np.geomspace(max(1, min(d_all) / 1.5), max(d_all) * 1.5, 60).astype(int))
-        mean = np.asarray(theory.mean_cos_value(grid), dtype=float)
-        sd = np.sqrt(np.asarray(theory.var_cos_value(grid), dtype=float))
-        ax.fill_between(grid, mean - sd, mean + sd, color="C0", alpha=0.2, label="theory, mean +- 1 sd")
-        ax.plot(grid, mean, color="C0", lw=1)
-        ax.axhline(theory.LIMIT_COS_VALUE, color="k", ls=":", lw=1, label="limit sqrt(2/pi)")
-        d = [r["d"] for r in binary_rows]
-        ax.errorbar(d, [r["mean_cos"] for r in binary_rows], yerr=[r["sd_cos"] for r in binary_rows],
-                    fmt="o", color="C3", capsize=3, label="binary net, mean +- sd over units")
-        ax.plot(d, [r["plugin_cos"] for r in binary_rows], "x", color="C3", ms=7,
-                label="i.i.d. prediction from the layer's weights")
+        fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(14, 4.0), gridspec_kw={"width_ratios": [4, 3, 3]})
+        d = _floats([r.get("d") for r in layers])
+        known = [v for v in list(d) + [_num(r, "d") for r in tern] if v >= 1]
+        if known:
+            grid = np.unique(np.geomspace(max(1.0, min(known) / 1.5), max(known) * 1.5, 60).astype(int))
+            mean = np.asarray(theory.mean_cos_value(grid), dtype=float)
+            sd = np.sqrt(np.asarray(theory.var_cos_value(grid), dtype=float))
+            ax.fill_between(grid, mean - sd, mean + sd, color="C0", alpha=0.2, label="Gaussian theory ± 1 sd (a unit)")
+            ax.plot(grid, mean, color="C0", lw=1)
+            cx.plot(grid, sd, color="C0", lw=1, label="Gaussian theory, one unit")
+        ax.axhline(theory.LIMIT_COS_VALUE, color="k", ls=":", lw=1, label="sqrt(2/pi): Gaussian, d → ∞")
+        ax.axhline(UNIFORM_COS, color="0.4", ls="--", lw=1, label="sqrt(3)/2: uniform, d → ∞")
+        for rows, fmt, colour, name, keys, label in (
+                (layers, "o", "C3", "binary", ("two_part", "gaussian", "predicted", "mean"),
+                 "two-part model (clip + Gaussian interior)"),
+                (tern, "s", "C2", "ternary", ("theory_mean_cos",), "ternary theory at its threshold")):
+            x, (mean, sd) = _floats([r.get("d") for r in rows]), _mean_sd(rows, "mean_cos")
+            ax.errorbar(x, mean, yerr=sd, fmt=fmt, color=colour, capsize=3, label=f"{name} net, {SD}" if rows else None)
+            ax.plot(x, [_num(r, *keys) for r in rows], "x_"[name == "ternary"], color=colour, ms=9, mew=1.5,
+                    label=label if rows else None)
+        cos = _mean_sd(layers, "mean_cos")[0]
         # layers of similar d stack up: stagger their labels vertically, in order of the cosine
-        order = sorted(range(len(binary_rows)), key=lambda k: binary_rows[k]["mean_cos"])
+        order = sorted((k for k in range(len(layers)) if math.isfinite(d[k] + cos[k])), key=lambda k: cos[k])
         for rank, k in enumerate(order):
-            r = binary_rows[k]
-            ax.annotate(r["name"], (r["d"], r["mean_cos"]), textcoords="offset points",
+            ax.annotate(layers[k].get("name", ""), (d[k], cos[k]), textcoords="offset points",
                         xytext=(8, -12 + 9 * (rank % 4)), fontsize=7)
-        if ternary_rows:
-            ax.errorbar([r["d"] for r in ternary_rows], [r["mean_cos"] for r in ternary_rows],
-                        yerr=[r["sd_cos"] for r in ternary_rows], fmt="s", color="C2", capsize=3,
-                        label="ternary net")
-        ax.set_xscale("log")
-        ax.set_xlabel("fan-in d")
-        ax.set_ylabel("cos angle(W^c, W^b)")
-        ax.set_title("latent against quantized weights, per layer")
-        ax.legend(fontsize=7, loc="lower left")
-        bx.loglog(grid, sd, color="C0", lw=1, label="theory sd, slope -1/2 at large d")
-        bx.loglog(d, [r["sd_cos"] for r in binary_rows], "o", color="C3", label="measured sd")
-        if math.isfinite(spread["slope"]):
-            fitted = np.exp(spread["intercept"]) * grid.astype(float) ** spread["slope"]
-            bx.loglog(grid, fitted, "--", color="C3", lw=1,
-                      label=f"fit: slope {spread['slope']:.2f} +- {spread['se_slope']:.2f}")
-        bx.set_xlabel("fan-in d")
-        bx.set_ylabel("sd of cos over units")
-        bx.set_title("spread of the angles against d")
-        bx.legend(fontsize=7)
+        ax.set(xscale="log", xlabel="fan-in d", ylabel="cos angle(W^c, W^b)",
+               title="latent against quantized weights, per layer")
+        _degree_axis(ax)
+        _legend(ax, below=0.2)
+        _angle_strips(bx, layers, tern)
+        sd, sd_sd = _mean_sd(layers, "sd_cos")
+        cx.errorbar(d, sd, yerr=sd_sd, fmt="o", color="C3", capsize=3, label=f"binary net, {SD}")
+        if np.any(sd > 0):
+            cx.set_yscale("log")
+            _plain_log(cx.yaxis)
+        spread = _dict(angles, "spread")
+        cx.set(xscale="log", xlabel="fan-in d", ylabel="sd of cos over units",
+               title=f"spread: fitted slope {_fmt(_num(spread, 'slope', 'mean'), '.2f')} ± "
+                     f"{_fmt(_num(spread, 'slope', 'sd'), '.2f')} (sd over seeds)\ntheory's slope over these d "
+                     f"{_fmt(_num(spread, 'theory_fit_slope'), '.2f')}, -1/2 as d → ∞")
+        _legend(cx, below=0.2, ncol=1)
         _save(fig, path)
 
 
-def plot_correlations(rows, path, labels):
-    """Grouped bars: per layer and correlation, measured (with se), predicted
-    from the measured C, and the isotropic theory."""
+def _angle_strips(ax, layers, tern):
+    """Per layer the first seed's per-unit cosines: dots and, with enough distinct units, a violin."""
+    rng = np.random.default_rng(0)  # the jitter only separates dots; fixed so the file is reproducible
+    for rows, x0, colour, name in ((layers, -0.2 if tern else 0.0, "C3", "binary"), (tern, 0.2, "C2", "ternary")):
+        for i, r in enumerate(rows):
+            vals, x = np.array([v for v in _floats(_list(r, "cosines_first_seed")) if math.isfinite(v)]), i + x0
+            if vals.size >= 3 and np.std(vals) > 0:
+                for body in ax.violinplot(vals, [x], widths=0.35, showextrema=False)["bodies"]:
+                    body.set(facecolor=colour, alpha=0.25)
+            ax.plot(x + rng.uniform(-0.06, 0.06, vals.size), vals, ".", color=colour, ms=3, alpha=0.7,
+                    label=f"{name}, one unit" if i == 0 else None)
+            th, th_sd, tc = _num(r, "theory_mean_cos"), _num(r, "theory_sd_cos"), "C0" if name == "binary" else "C2"
+            ax.hlines(th, x - 0.17, x + 0.17, color=tc, lw=2,
+                      label=("Gaussian theory ± 1 sd" if name == "binary" else "ternary theory") if i == 0 else None)
+            # ternary theory has no sd: a NaN band draws nothing
+            ax.fill_between([x - 0.17, x + 0.17], th - th_sd, th + th_sd, color=tc, alpha=0.15)
+    ax.set_xticks(np.arange(len(layers)), _ticks(layers), fontsize=7)
+    ax.set(xlim=(-0.6, max(1, len(layers)) - 0.4), ylabel="cos angle(W^c, W^b) of one unit",
+           title="per-unit cosines, first seed")
+    _degree_axis(ax)
+    _legend(ax, below=0.2)
+
+
+def plot_correlations(rows, path):
+    """Experiment 2 (correlations.png): the dot-product correlations per layer, measured and predicted.
+
+    Measured, the Gaussian-sign prediction from the measured input covariance C, the second-moment one (exact
+    for any law) and the isotropic theory."""
+    rows = _rows(rows)
     with plt.rc_context(_STYLE):
-        kinds = list(labels)
-        fig, axes = plt.subplots(1, len(kinds), figsize=(10, 3.4), sharey=True)
-        for ax, kind in zip(axes, kinds):
-            x = np.arange(len(rows))
-            meas = [r[kind]["measured"] for r in rows]
-            se = [r[kind]["se"] for r in rows]
-            ax.bar(x - 0.27, meas, 0.27, yerr=se, capsize=2, color="C3", label="measured")
-            ax.bar(x, [r[kind]["predicted"] for r in rows], 0.27, color="C1", label="predicted from C")
-            ax.bar(x + 0.27, [r[kind]["isotropic"] for r in rows], 0.27, color="C0", label="isotropic theory")
-            ax.set_xticks(x, [f"{r['name']}\nd={r['d']}" for r in rows], fontsize=7)
-            ax.set_title(labels[kind])
-            ax.set_ylim(0.5, 1.0)
-        axes[0].set_ylabel("correlation")
-        axes[0].legend(fontsize=7, loc="lower left")
+        fig, axes = plt.subplots(1, len(KIND_LABELS), figsize=(12, 3.6), sharey=True)
+        drawn = []
+        for ax, (kind, label) in zip(axes, KIND_LABELS.items()):
+            drawn += _points(ax, rows, [((kind, "measured"), "o", "C3", f"measured, {SD}"),
+                                        ((kind, "gaussian"), "x", "C1", "Gaussian prediction from C"),
+                                        ((kind, "second_moment"), "D", "C2", "second-moment prediction")])
+            iso = [_num(r, kind, "isotropic") for r in rows]
+            ax.plot(np.arange(len(rows)), iso, "_", color="C0", ms=16, mew=2, label="isotropic theory")
+            drawn += iso
+            ax.set_title(label)
+        axes[0].set(ylabel="correlation over units", ylim=(_lower_limit(drawn, default=0.5), 1.01))
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4)
         _save(fig, path)
 
 
 def plot_scope(rows, path):
-    """Per layer: corr(continuous, binary) pre-activations, one layer or all."""
+    """Experiment 3 (scope.png): binary against continuous pre-activations, one layer or all continuous.
+
+    ``*`` marks a resolved paired difference."""
+    rows = _rows(rows)
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(5.5, 3.2))
-        x = np.arange(len(rows))
-        for k, (scope, label) in enumerate((("one_layer", "only this layer continuous"),
-                                            ("all_layers", "whole network continuous"))):
-            ax.bar(x + (k - 0.5) * 0.38, [r[scope]["mean"] for r in rows], 0.38,
-                   yerr=[r[scope]["se"] for r in rows], capsize=2, color=f"C{k}", label=label)
-        ax.set_xticks(x, [r["name"] for r in rows])
-        ax.set_ylabel("corr(continuous, binary)")
-        ax.set_ylim(0.5, 1.0)
-        ax.set_title("binary pre-activations against continuous ones")
-        ax.legend(fontsize=7, loc="lower left")
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+        _bars(ax, rows, [("one_layer", "C0", "only this layer continuous"),
+                         ("all_layers", "C1", "whole network continuous")])
+        for i in [i for i, r in enumerate(rows) if _dict(r, "test").get("resolved")]:
+            ax.annotate("*", (i, 1.0), ha="center", va="top", fontsize=12)
+        low = [m - s for key in ("one_layer", "all_layers") for m, s in zip(*_mean_sd(rows, key))]
+        ax.set(ylabel=f"corr(continuous, binary), {SD}", ylim=(_lower_limit(low, default=0.5), 1.0),
+               title="binary pre-activations against continuous ones\n(* paired difference resolved, |diff| > 2 SE)")
+        _legend(ax, below=0.2)
         _save(fig, path)
 
 
-def plot_first_layer(accuracy, path):
-    """Test accuracy by first layer (mean +- sd over seeds) and its cost."""
+def _accuracy_panel(ax, acc, names, *, tests=None, paired=False, ticks=None):
+    """Accuracy bars (+- sd over seeds), each seed a dot, and ``tests`` (stated tests per name) as text."""
+    x = np.arange(len(names))
+    ax.bar(x, [_num(acc, m, "mean") for m in names], 0.6, yerr=[np.nan_to_num(_num(acc, m, "sd")) for m in names],
+           capsize=3, color=["0.45", "0.65", "0.85"][: len(names)] or "0.5")
+    seeds = [_floats(_list(acc, m, "values")) for m in names]
+    for i, s in enumerate(seeds):
+        ax.plot(np.full(s.size, i), s, "k.", ms=4)
+    if paired and len(seeds) == 2 and seeds[0].size == seeds[1].size:
+        ax.plot([0, 1], np.vstack(seeds), color="k", lw=0.5, alpha=0.4)  # a seed's two runs, joined
+    for i, m in enumerate(names):
+        ax.annotate(_test_text((tests or {}).get(m)), (i, 1.0), ha="center", va="top", fontsize=7)
+    finite = [v for s in seeds for v in s] + [_num(acc, m, "mean") for m in names]
+    n = next((int(v) for v in (_num(acc, m, "seeds") for m in names) if math.isfinite(v)), None)
+    ax.set_xticks(x, ticks or names)
+    ax.set(ylim=(max(0.0, min([v for v in finite if math.isfinite(v)], default=0.1) - 0.1), 1.05),
+           ylabel="test accuracy, mean ± sd (dots: seeds)", title="accuracy" + (f" over {n} seeds" if n else ""))
+
+
+def plot_first_layer(first_layer, path):
+    """Experiment 4 (first_layer.png): the first-layer remedies, their accuracy, geometry and cost.
+
+    Left: test accuracy, each seed a dot, with the paired difference to binary; middle: each variant's
+    cos(W^c, W^b) and corr(A.W^c, A.W^b) against the Gaussian theory at d; right: operations per image."""
+    fl = first_layer if isinstance(first_layer, dict) else {}
+    acc, variants, ops = _dict(fl, "accuracy"), _dict(fl, "variants"), _dict(fl, "compare_ops")
     with plt.rc_context(_STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(8, 3.2))
-        names = list(accuracy)
-        x = np.arange(len(names))
-        ax.bar(x, [accuracy[k]["mean"] for k in names], 0.6, yerr=[accuracy[k]["sd"] for k in names],
-               capsize=3, color=["C3", "C1", "C0"][: len(names)])
-        for i, k in enumerate(names):
-            ax.plot(np.full(len(accuracy[k]["values"]), i), accuracy[k]["values"], "k.", ms=4)
-        ax.set_xticks(x, names)
-        ax.set_ylabel("test accuracy")
-        lo = min(min(v["values"]) for v in accuracy.values())
-        ax.set_ylim(max(0.0, lo - 0.1), 1.0)
-        ax.set_title(f"first layer: accuracy over {accuracy[names[0]]['seeds']} seeds")
-        mults = [accuracy[k]["ops"]["float_mults"] for k in names]
-        adds = [accuracy[k]["ops"]["float_adds"] for k in names]
-        bx.bar(x - 0.2, mults, 0.4, label="float multiply-adds")
-        bx.bar(x + 0.2, adds, 0.4, label="float additions")
-        bx.set_xticks(x, names)
-        bx.set_ylabel("operations per input")
-        bx.set_title("first-layer cost")
-        bx.legend(fontsize=7)
+        fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(13, 3.6))
+        _accuracy_panel(ax, acc, list(acc) or list(variants), tests=_dict(fl, "accuracy_vs_binary"))
+        ax.set_title(ax.get_title() + " (compared networks)\ntext: difference to binary ± SE, * resolved")
+        rows = [_dict(variants, v) for v in variants]
+        drawn = _points(bx, rows, [(("mean_cos",), "o", "C3", "cos(W^c, W^b)"), (("correlation",), "s", "C1",
+                                   KIND_LABELS["wc_wb"])], width=0.4, ticks=list(variants))
+        th = _num(fl, "theory_mean_cos")
+        bx.axhline(th, color="C0", ls="--", lw=1, label=f"Gaussian theory at d = {_fmt(_num(fl, 'd'), '.0f')}"
+                   if math.isfinite(th) else None)
+        bx.set(ylim=(_lower_limit(drawn + [th], default=0.6), 1.02), ylabel=SD,
+               title="first layer of the main network")
+        _degree_axis(bx)
+        _legend(bx, loc="lower left")
+        _bars(cx, [_dict(ops, m) for m in ops], [("float_mults", "C0", "float multiplies"),
+              ("float_adds", "C1", "float additions"), ("binary_ops", "C2", "binary operations")], ticks=list(ops))
+        cx.set(ylabel="operations per input image", title="first-layer cost (compared networks)")
+        _legend(cx)
         _save(fig, path)
 
 
-def plot_twins(rows, path):
-    """Per layer: cos(latent, continuous twin) and each network's cosine to
-    the shared initialization, with the band of unrelated random vectors."""
+def plot_permutation(permutation, path):
+    """Experiment 5 (permutation.png): the first layer's correlations per input order.
+
+    Left: beside the weights' own cos(W^c, W^b), equal to corr(A.W^c, A.W^b) for isotropic inputs; right: the
+    input covariance's distance from isotropy."""
+    modes = _dict(permutation, "modes")
+    rows, ticks = [_dict(modes, m) for m in modes], [VARIANT_LABELS.get(m, m) for m in modes]
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(5.5, 3.2))
-        x = np.arange(len(rows))
-        ax.bar(x - 0.27, [r["weights"]["mean_cos"] for r in rows], 0.27,
-               yerr=[r["weights"]["sd_cos"] for r in rows], capsize=2, color="C3",
-               label="cos(binary latent, continuous), +- sd")
-        ax.bar(x, [r["moved"]["binary"] for r in rows], 0.27, color="C1", label="cos(binary, init)")
-        ax.bar(x + 0.27, [r["moved"]["continuous"] for r in rows], 0.27, color="C2", label="cos(continuous, init)")
-        for i, r in enumerate(rows):
-            ax.fill_between([i - 0.45, i + 0.45], -2 * r["random_sd"], 2 * r["random_sd"], color="C0", alpha=0.25,
-                            label="unrelated vectors, +-2 sd" if i == 0 else None)
-        ax.axhline(0, color="k", lw=0.5)
-        ax.set_xticks(x, [f"{r['name']}\nd={r['d']}" for r in rows], fontsize=7)
-        ax.set_ylabel("cosine")
-        ax.set_title("latent weights against a continuous twin")
-        ax.legend(fontsize=7, loc="upper right")
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [3, 2]})
+        drawn = _points(ax, rows, [((kind,), "o", f"C{k}", f"{label}, {SD}")
+                                   for k, (kind, label) in enumerate(KIND_LABELS.items())], width=0.6, ticks=ticks)
+        w = _num(permutation, "per_sample_vs_weight_cos", "mean_b")
+        ax.axhline(w, color="k", ls=":", lw=1,
+                   label=f"weights' own cos(W^c, W^b) = {w:.3f}" if math.isfinite(w) else None)
+        ax.set(ylabel="correlation over units", ylim=(_lower_limit(drawn + [w], default=0.6), 1.0),
+               title="first layer: correlations by input order")
+        _legend(ax, below=0.22)
+        _bars(bx, rows, [("patch_offdiag", "C3", "layer inputs (patches)"), ("image_offdiag", "C4", "whole images")],
+              ticks=ticks)
+        bx.set(ylabel=f"||C - cI||_F / ||C||_F, {SD}", ylim=(0.0, 1.25),  # at most 1; the legend sits above
+               title="input covariance: distance from isotropy")
+        _legend(bx, loc="upper center", ncol=2)
         _save(fig, path)
 
 
-def plot_permutation(variants, path, labels, *, weight_cos=None):
-    """Experiment 5.  Left: the first layer's correlations per input variant
-    (pixels as they are, one fixed permutation, a permutation per sample),
-    mean +- se over units, beside the weights' own cos(W^c, W^b), which
-    corr(A.W^c, A.W^b) equals for isotropic inputs.  Right: how far the input
-    covariance is from a multiple of the identity, ||C - cI||_F / ||C||_F, of
-    the layer's patches and of whole images."""
+def plot_xnor(xnor, path):
+    """Experiment 6 (xnor.png): training without and with XNOR-Net's scale alpha.
+
+    Left: accuracy, each seed a dot, a seed's pair joined; middle: correlations per layer; right: the check
+    that batch norm absorbs alpha."""
+    acc, corr = _dict(xnor, "accuracy"), _dict(xnor, "correlations")
     with plt.rc_context(_STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(9, 3.4), gridspec_kw={"width_ratios": [3, 2]})
-        names = list(variants)
-        x = np.arange(len(names))
-        ticks = [VARIANT_LABELS.get(m, m) for m in names]
-        kinds = list(labels)
-        step = 0.6 / max(1, len(kinds))
-        drawn = []
-        for k, kind in enumerate(kinds):
-            mean = [_num(variants[m], "correlations", kind, "mean") for m in names]
-            se = [_num(variants[m], "correlations", kind, "se") for m in names]
-            ax.errorbar(x + (k - (len(kinds) - 1) / 2) * step, mean, yerr=se, fmt="o", capsize=3, color=f"C{k}",
-                        label=labels[kind] + ", mean +- se")
-            drawn += [v - (s if math.isfinite(s) else 0.0) for v, s in zip(mean, se)]
-        w = _num(weight_cos)
-        if math.isfinite(w):
-            ax.axhline(w, color="k", ls=":", lw=1, label=f"weights' own cos(W^c, W^b) = {w:.3f}")
-            drawn.append(w)
-        ax.set_xticks(x, ticks)
-        ax.set_xlim(-0.5, len(names) - 0.5)
-        ax.set_ylabel("correlation over units")
-        ax.set_ylim(_lower_limit(drawn, default=0.6), 1.0)
-        ax.set_title("first layer: correlations by input order")
-        ax.legend(fontsize=7, loc="lower left")
-        for k, (key, label) in enumerate((("patch_isotropy", "patches"), ("image_isotropy", "whole images"))):
-            d = [_num(variants[m], key, "d") for m in names]
-            d = next((int(v) for v in d if math.isfinite(v)), None)
-            bx.bar(x + (k - 0.5) * 0.38, [_num(variants[m], key, "relative_distance") for m in names], 0.38,
-                   color=f"C{k + 3}", label=label + (f" (d = {d})" if d is not None else ""))
-        bx.set_xticks(x, ticks)
-        bx.set_ylabel("||C - cI||_F / ||C||_F")
-        bx.set_ylim(0.0, 1.25)  # the distance is at most 1; the legend sits above
-        bx.set_title("input covariance: distance from isotropy")
-        bx.legend(fontsize=7, loc="upper center", ncol=2)
-        _save(fig, path)
-
-
-def plot_xnor(training, bn_layers, path, labels, *, prediction_changes=None, eps=None):
-    """Experiment 6.  Left: test accuracy trained without and with XNOR-Net's
-    alpha (mean +- sd over seeds, each seed a dot).  Middle: per layer the
-    correlations of both networks, mean +- se over units.  Right: per layer
-    of the main network, the largest change alpha makes to the batch-normalized
-    output, relative to the largest output, log scale (exact zeros are not
-    drawn)."""
-    with plt.rc_context(_STYLE):
-        fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(12, 3.5), gridspec_kw={"width_ratios": [2, 3, 3]})
-        names = list(training)
-        x = np.arange(len(names))
-        ticks = [f"{m} alpha" for m in names]
-        ax.bar(x, [_num(training[m], "accuracy", "mean") for m in names], 0.6,
-               yerr=[_num(training[m], "accuracy", "sd") for m in names], capsize=3,
-               color=["0.45", "0.7", "0.85"][: len(names)])
-        values = []
-        for i, m in enumerate(names):
-            seeds = [_num(v) for v in _list(training[m], "accuracy", "values")]
-            values += seeds
-            ax.plot(np.full(len(seeds), i), seeds, "k.", ms=4)
-        finite = [v for v in values + [_num(training[m], "accuracy", "mean") for m in names] if math.isfinite(v)]
-        ax.set_ylim(max(0.0, min(finite, default=0.1) - 0.1), 1.0)
-        ax.set_xticks(x, ticks)
-        ax.set_ylabel("test accuracy, mean +- sd (dots: seeds)")
-        seeds_n = next((int(v) for v in (_num(training[m], "accuracy", "seeds") for m in names)
-                        if math.isfinite(v)), None)
-        ax.set_title("accuracy" + (f" over {seeds_n} seeds" if seeds_n else ""))
-
-        layers = [r if isinstance(r, dict) else {} for r in _list(training, names[0], "correlations")] if names else []
-        lx = np.arange(len(layers))
-        kinds = list(labels)
-        step = 0.8 / max(1, len(kinds) * len(names))
-        drawn = []
-        for k, kind in enumerate(kinds):
-            for j, m in enumerate(names):
-                mean = [_num(training[m], "correlations", i, kind, "mean") for i in range(len(layers))]
-                se = [_num(training[m], "correlations", i, kind, "se") for i in range(len(layers))]
-                drawn += mean
-                offset = (k * len(names) + j - (len(kinds) * len(names) - 1) / 2) * step
-                bx.errorbar(lx + offset, mean, yerr=se, fmt="os"[j % 2], color=f"C{k}", capsize=2, ms=4,
-                            mfc="none" if j % 2 else None, label=f"{labels[kind]}, {m} alpha")
-        bx.set_xticks(lx, [f"{r.get('name', i)}\nd={r.get('d', '?')}" for i, r in enumerate(layers)], fontsize=7)
-        bx.set_ylabel("correlation, mean +- se")
-        bx.set_ylim(_lower_limit(drawn, default=0.8), 1.0)
-        bx.set_title("correlations, trained without and with alpha")
-        bx.legend(fontsize=6, loc="lower right")
-
-        cx_x = np.arange(len(bn_layers))
-        top = [_num(r, "max_abs_output") for r in bn_layers]
-        kinds_bn = (("max_abs_diff_network", "o", "network (engine), its eps"),
-                    ("max_abs_diff_eps", "s", "float64, eps" + (f" = {_num(eps):g}" if math.isfinite(_num(eps))
-                                                                else "")),
-                    ("max_abs_diff_eps0", "^", "float64, eps = 0"))
-        for k, (key, marker, label) in enumerate(kinds_bn):
-            rel = np.array([_num(r, key) / t if t > 0 else math.nan for r, t in zip(bn_layers, top)])
+        fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(13, 3.8), gridspec_kw={"width_ratios": [2, 3, 3]})
+        _accuracy_panel(ax, acc, list(acc), paired=True, ticks=[f"{m} alpha" for m in acc])
+        ax.set_title(ax.get_title() + f"\nwith - without: {_test_text(_dict(xnor, 'accuracy_test')) or '?'}")
+        # a row per layer of the first network, holding both networks' numbers of that layer
+        first = _rows(corr, next(iter(corr), None))
+        rows = [{**r, **{m: (_rows(corr, m) + [{}] * len(first))[i] for m in corr}} for i, r in enumerate(first)]
+        drawn = _points(bx, rows, [((m, kind), "os"[j % 2], f"C{k}", f"{label}, {m} alpha", j % 2)
+                                   for k, (kind, label) in enumerate(KIND_LABELS.items()) for j, m in enumerate(corr)])
+        bx.set(ylabel=f"correlation, {SD}", ylim=(_lower_limit(drawn, default=0.8), 1.0),
+               title="correlations, trained without and with alpha")
+        _legend(bx, below=0.18, fontsize=6)
+        # the check, per layer: the worst seed's max |BN(alpha z) - BN(z)| relative to max |BN(z)|
+        layers, eps = _rows(xnor, "layers"), _num(xnor, "eps")
+        top, x = [_num(r, "max_abs_output") for r in layers], np.arange(len(layers))
+        for k, (key, marker, label) in enumerate((("max_abs_diff_network", "o", "network (engine), its eps"),
+                                                  ("max_abs_diff_eps", "s", f"float64, eps = {_fmt(eps, 'g')}"),
+                                                  ("max_abs_diff_eps0", "^", "float64, eps = 0"))):
+            rel = np.array([_num(r, key) / t if t > 0 else math.nan for r, t in zip(layers, top)])
             rel[~(rel > 0)] = np.nan  # a log axis shows no zeros
-            cx.plot(cx_x, rel, marker, color=f"C{k}", label=label)
+            cx.plot(x, rel, marker, color=f"C{k}", label=label)
         cx.set_yscale("log")
         cx.axhline(np.finfo(np.float32).eps, color="k", ls=":", lw=1, label="float32 rounding")
         cx.axhline(np.finfo(np.float64).eps, color="k", ls="--", lw=1, label="float64 rounding")
-        cx.set_xticks(cx_x, [r.get("name", str(i)) for i, r in enumerate(bn_layers)], fontsize=7)
-        cx.set_ylabel("max |BN(alpha z) - BN(z)| / max |BN(z)|")
-        changes = _num(prediction_changes)
-        cx.set_title("main network: batch norm absorbs alpha" + (f"\n({100 * changes:.2f}% of predictions changed)"
-                                                   if math.isfinite(changes) else ""))
-        cx.legend(fontsize=6, loc="center right")
+        cx.set_xticks(x, _ticks(layers), fontsize=7)
+        cx.set(ylabel="max |BN(alpha z) - BN(z)| / max |BN(z)|", title="check: batch norm absorbs alpha (worst "
+               f"seed)\n{_fmt(100 * _num(xnor, 'prediction_changes', 'mean'), '.2f')}% of predictions changed")
+        _legend(cx, below=0.18, fontsize=6)
         _save(fig, path)
 
 
-def plot_ternary(angle_rows, corr_rows, path, labels):
-    """Experiment 8.  Left: per layer of the ternary network, the mean cosine
-    between latent and ternarized weights (+- se over units), the i.i.d.
-    prediction from the layer's own weights, and theory's ternary_cos(tau)
-    for Gaussian coordinates at the threshold used (tau in units of the
-    layer's weight sd, a line per layer), beside the best Gaussian value.
-    Right: the layer's three correlations, mean +- se over units, and the
-    metric-C prediction of corr(A.W^c, A.W^b)."""
+def plot_twins(twins, path):
+    """Experiment 7 (twins.png): latent weights against a continuous twin from the same initialization.
+
+    Per layer cos(latent, twin) and each one's cosine to the initialization, within +- 2 sd of unrelated vectors."""
+    rows = _rows(twins, "layers")
     with plt.rc_context(_STYLE):
-        fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 3.6))
-        x = np.arange(len(angle_rows))
-        ticks = [f"{r.get('name', i)}\nd={r.get('d', '?')}" for i, r in enumerate(angle_rows)]
-        mean = [_num(r, "mean_cos") for r in angle_rows]
-        tau = [_num(r, "tau") for r in angle_rows]
-        cos_theory = [float(theory.ternary_cos_value(t)) if math.isfinite(t) else _num(r, "theory_mean_cos")
-                      for r, t in zip(angle_rows, tau)]
-        ax.hlines(cos_theory, x - 0.35, x + 0.35, color="C0", lw=2,
-                  label="theory ternary_cos(tau)")
-        for i, (c, t) in enumerate(zip(cos_theory, tau)):
-            if math.isfinite(c) and math.isfinite(t):
-                ax.annotate(f"tau {t:.2f}", (i, c), textcoords="offset points", xytext=(0, -10), ha="center",
-                            fontsize=7, color="C0")
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        for i, r in enumerate(rows):
+            for key, alpha, what in (("random_sd", 0.15, "one unit"), ("random_sd_of_mean", 0.35, "layer mean")):
+                ax.fill_between([i - 0.45, i + 0.45], -2 * _num(r, key), 2 * _num(r, key), color="C0", alpha=alpha,
+                                lw=0, label=f"unrelated vectors, {what}, ± 2 sd" if i == 0 else None)
+        _bars(ax, rows, [("cos", "C3", "cos(binary latent, continuous)"), ("moved_binary", "C1",
+                         "cos(binary latent, init)"), ("moved_continuous", "C2", "cos(continuous, init)")], width=0.8)
+        ax.axhline(0, color="k", lw=0.5)
+        ax.set(ylabel=f"cosine, {SD}", title="latent weights against a continuous twin")
+        _legend(ax, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        _save(fig, path)
+
+
+def plot_ternary(ternary, path):
+    """Experiment 8 (ternary.png): the ternary network's angles and correlations, per layer.
+
+    Left: cos(W^c, W^b) against ternary_cos(tau) at the threshold used and the best Gaussian; right: correlations."""
+    angles, corr = _rows(ternary, "angles"), _rows(ternary, "correlations")
+    with plt.rc_context(_STYLE):
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 3.8))
+        x, th = np.arange(len(angles)), [_num(r, "theory_mean_cos") for r in angles]
+        ax.hlines(th, x - 0.35, x + 0.35, color="C0", lw=2, label="theory ternary_cos(tau), Gaussian")
         ax.axhline(theory.TERNARY_COS_OPT_VALUE, color="k", ls=":", lw=1,
                    label=f"best Gaussian (tau {theory.TERNARY_TAU_OPT_VALUE:.2f})")
-        ax.errorbar(x, mean, yerr=[_num(r, "se_mean_cos") for r in angle_rows], fmt="s", color="C2", capsize=3,
-                    label="measured, mean +- se")
-        ax.plot(x, [_num(r, "plugin_cos") for r in angle_rows], "x", color="C2", ms=7,
-                label="i.i.d. from the layer's weights")
-        drawn = mean + cos_theory + [theory.TERNARY_COS_OPT_VALUE]
-        finite = [v for v in drawn if math.isfinite(v)]
-        ax.set_ylim(min(finite, default=0.8) - 0.08, 1.0)
-        ax.set_xticks(x, ticks, fontsize=7)
-        ax.set_xlim(-0.5, max(1, len(angle_rows)) - 0.5)
-        ax.set_ylabel("cos angle(W^c, W^b); tau = threshold / sd")
-        ax.set_title("latent against ternarized weights W^b, per layer")
-        ax.legend(fontsize=7, loc="lower center", ncol=2)
+        mean, sd = _mean_sd(angles, "mean_cos")
+        ax.errorbar(x, mean, yerr=sd, fmt="s", color="C2", capsize=3, label=f"measured, {SD}")
+        ax.set_xticks(x, [f"{t}\ntau {_fmt(_num(r, 'tau', 'mean'), '.2f')}" for t, r in zip(_ticks(angles), angles)],
+                      fontsize=7)
+        ax.set(ylim=(min([v for v in list(mean - sd) + th if math.isfinite(v)], default=0.8) - 0.08, 1.0),
+               xlim=(-0.5, max(1, len(angles)) - 0.5), ylabel="cos angle(W^c, W^b); tau = threshold / sd",
+               title="latent against ternarized weights W^b, per layer")
+        _degree_axis(ax)
+        _legend(ax, below=0.2)
+        # per kind its colour; the predictions' markers are named once
+        drawn = _points(bx, corr, [s for k, (kind, label) in enumerate(KIND_LABELS.items()) for s in (
+            ((kind, "measured"), "o", f"C{k}", f"{label}, {SD}"),
+            ((kind, "second_moment"), "D", f"C{k}", "second-moment prediction" if k == 0 else None, True),
+            ((kind, "gaussian"), "x", f"C{k}", "Gaussian prediction (where defined)" if k == 0 else None))])
+        bx.set(ylabel="correlation over units", ylim=(_lower_limit(drawn, default=0.8), 1.0),
+               title="ternary net: dot-product correlations")
+        _legend(bx, below=0.2, ncol=3, fontsize=6)
+        _save(fig, path)
 
-        cx = np.arange(len(corr_rows))
-        kinds = list(labels)
-        step = 0.6 / max(1, len(kinds))
-        drawn = []
-        for k, kind in enumerate(kinds):
-            meas = [_num(r, kind, "measured") for r in corr_rows]
-            se = [_num(r, kind, "se") for r in corr_rows]
-            drawn += [v - (s if math.isfinite(s) else 0.0) for v, s in zip(meas, se)]
-            bx.errorbar(cx + (k - (len(kinds) - 1) / 2) * step, meas, yerr=se, fmt="o", capsize=3, color=f"C{k}",
-                        label=labels[kind] + ", mean +- se")
-        if kinds:
-            pred = [_num(r, kinds[0], "predicted") for r in corr_rows]
-            bx.plot(cx - (len(kinds) - 1) / 2 * step, pred, "_", color="k", ms=12, mew=1.5,
-                    label=f"{labels[kinds[0]]} predicted from C")
-        bx.set_xticks(cx, [f"{r.get('name', i)}\nd={r.get('d', '?')}" for i, r in enumerate(corr_rows)], fontsize=7)
-        bx.set_xlim(-0.5, max(1, len(corr_rows)) - 0.5)
-        bx.set_ylabel("correlation over units")
-        bx.set_ylim(_lower_limit(drawn, default=0.8), 1.0)
-        bx.set_title("ternary net: dot-product correlations")
-        bx.legend(fontsize=7, loc="lower left")
+
+def plot_dynamics(dynamics, path):
+    """Experiment 9 (dynamics.png): latent weights over training, per recipe and initialization.
+
+    Above, each layer's mean cos(W^c, W^b) per epoch with the Gaussian theory at its d (dashed, same colour), its
+    band +- 2 sd / sqrt(units) and sqrt(3)/2 of the uniform law; below, the share of latent weights at the clip."""
+    records = [(k, v) for k, v in (dynamics.items() if isinstance(dynamics, dict) else ()) if isinstance(v, dict)]
+    with plt.rc_context(_STYLE):
+        fig, axes = plt.subplots(2, max(1, len(records)), figsize=(2.7 * max(1, len(records)) + 1.0, 6.0),
+                                 sharex="col", sharey="row", squeeze=False)
+        for (key, record), top, bottom in zip(records, axes[0], axes[1]):
+            epochs = _floats(_list(record, "epochs"))
+            for i, layer in enumerate(_rows(record, "layers")):
+                for ax, field in ((top, "mean_cos"), (bottom, "clip_share")):
+                    mean = _floats(_list(layer, "series", field, "mean"))
+                    sd = np.nan_to_num(_floats(_list(layer, "series", field, "sd")), nan=0.0)
+                    x = epochs[: mean.size] if epochs.size >= mean.size else np.arange(mean.size, dtype=float)
+                    ax.plot(x, mean, color=f"C{i}", lw=1.5)
+                    if sd.size == mean.size:  # a share is never negative, whatever its sd
+                        ax.fill_between(x, mean - sd if field == "mean_cos" else np.maximum(mean - sd, 0), mean + sd,
+                                        color=f"C{i}", alpha=0.25, lw=0)
+                th, band = _num(layer, "theory_mean_cos"), _num(layer, "band")
+                if math.isfinite(th):
+                    top.axhline(th, color=f"C{i}", ls="--", lw=1)
+                    top.axhspan(th - band, th + band, color=f"C{i}", alpha=0.08, lw=0)
+            top.axhline(UNIFORM_COS, color="k", ls=":", lw=1)
+            acc = _dict(record, "accuracy")
+            top.set_title(f"{record.get('recipe', key)}\nfrom {record.get('init', '?')}\naccuracy "
+                          f"{_fmt(_num(acc, 'mean'))} ± {_fmt(_num(acc, 'sd'))}", fontsize=9)
+            bottom.set_xlabel("epoch")
+        axes[0, 0].set_ylabel("mean cos(W^c, W^b) of the layer")
+        axes[1, 0].set_ylabel("share of latent weights at the clip")
+        _degree_axis(axes[0, -1])
+        layers = next((_rows(v, "layers") for _, v in records), [])
+        handles = [Line2D([], [], color=f"C{i}", lw=1.5, label=t.replace("\n", " (") + ")")
+                   for i, t in enumerate(_ticks(layers))]
+        handles += [Line2D([], [], color="0.5", alpha=0.4, lw=8, label=f"shaded: {SD}"),
+                    Line2D([], [], color="0.3", ls="--", lw=1, label="Gaussian theory at d ± 2 sd / sqrt(units)"),
+                    Line2D([], [], color="k", ls=":", lw=1, label="sqrt(3)/2: uniform law")]
+        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 6))
+        _save(fig, path)
+
+
+def plot_paper_figure(histograms, path):
+    """Experiment 10 (paper_figure.png): the paper's figure, A.W^b against A.W^c, per layer.
+
+    Over every unit, position and held-out sample of one seed: log colours (empty bins blank), fitted line, r."""
+    layers = _rows(histograms, "layers")
+    with plt.rc_context(_STYLE):
+        shape = (math.ceil(max(1, len(layers)) / 4), min(4, max(1, len(layers))))  # deep networks wrap
+        fig, axes = plt.subplots(*shape, figsize=(4.2 * shape[1], 3.4 * shape[0] + 0.3), squeeze=False)
+        for ax in axes.flat[len(layers):]:
+            ax.set_visible(False)
+        for ax, layer in zip(axes.flat, layers):
+            try:
+                counts = np.array(layer.get("counts"), dtype=float)  # None (a hole) becomes NaN, drawn blank
+            except (TypeError, ValueError):
+                counts = np.empty((0, 0))
+            edges = [_floats(_list(layer, key)) for key in ("x_edges", "y_edges")]
+            filled = np.ma.masked_where(~(counts > 0), counts)
+            ax.grid(False)
+            if counts.ndim == 2 and filled.count() and all(e.size == n + 1 and np.all(np.diff(e) > 0)
+                                                           for e, n in zip(edges, counts.shape)):
+                (xe, ye), slope, intercept = edges, _num(layer, "slope"), _num(layer, "intercept")
+                mesh = ax.pcolormesh(xe, ye, filled.T, norm=LogNorm(vmin=filled.min(), vmax=max(filled.max(), 1.0)))
+                bar = fig.colorbar(mesh, ax=ax, label="points per bin (log scale)")
+                _plain_log(bar.ax.yaxis)
+                if math.isfinite(slope) and math.isfinite(intercept):
+                    ax.plot(xe[[0, -1]], slope * xe[[0, -1]] + intercept, color="C3", lw=1,
+                            label=f"least squares: y = {slope:.3f} x {'+-'[intercept < 0]} {abs(intercept):.3f}")
+                    # the points lie along the line: the corner it leaves empty holds the legend
+                    _legend(ax, loc="lower right" if slope >= 0 else "lower left")
+                ax.set(xlim=(xe[0], xe[-1]), ylim=(ye[0], ye[-1]))
+            ax.set(title=f"{layer.get('name', '?')} (d={_fmt(_num(layer, 'd'), '.0f')}): r = {_fmt(_num(layer, 'r'))}",
+                   xlabel="A.W^c", ylabel="A.W^b")
+        seed = _num(histograms, "seed")
+        fig.suptitle("A.W^b against A.W^c, per layer" + (f" (seed {seed:.0f})" if math.isfinite(seed) else ""))
         _save(fig, path)
