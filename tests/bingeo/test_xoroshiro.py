@@ -17,6 +17,7 @@ from scipy import stats
 
 from bingeo.sampling import xoroshiro as xr
 from bingeo.sampling import xoroshiro_layout as layout
+from bingeo.testing.strategies import float_elements
 from tests.bingeo import xoroshiro_reference as ref
 from tests.tolerances import z_bound
 
@@ -198,7 +199,7 @@ def test_student_t_quantiles(nu):
 # Per-coordinate helpers of the layout
 # --------------------------------------------------------------------------
 
-FLOATS = st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e6, max_value=1e6)
+FLOATS = float_elements(np.float64, min_value=-1e6, max_value=1e6)
 
 
 def _quantize_reference(w, code, p1, p2, scale):
