@@ -178,13 +178,18 @@ def _data_flags(p, *, model: bool):
 
 
 def _train_flags(p):
+    from bingeo.bnn.recipes import DEFAULT_RECIPE, RECIPES
+
     p.add_argument("--arch", default="d256-d256",
                    help="architecture: cF conv, p 2x2 pool, dM dense; the output layer is appended "
                         "(default d256-d256)")
-    p.add_argument("--epochs", type=positive_int, default=10, help="training epochs per run (default 10)")
-    p.add_argument("--batch-size", type=positive_int, default=64, help="mini-batch size (default 64)")
-    p.add_argument("--lr-start", type=float, default=3e-2, help="first epoch's learning rate (default 0.03)")
-    p.add_argument("--lr-end", type=float, default=3e-3, help="last epoch's learning rate (default 0.003)")
+    p.add_argument("--recipe", choices=tuple(RECIPES), default=DEFAULT_RECIPE,
+                   help=f"training recipe that supplies the settings not given (default {DEFAULT_RECIPE})")
+    p.add_argument("--epochs", type=positive_int, default=60, help="training epochs per run (default 60)")
+    p.add_argument("--batch-size", type=positive_int, default=None, help="mini-batch size (default: the recipe's)")
+    p.add_argument("--lr-start", type=float, default=None, help="first epoch's learning rate (default: the recipe's)")
+    p.add_argument("--lr-end", type=float, default=None,
+                   help="rate the per-epoch decay runs towards (default: the recipe's)")
     p.add_argument("--seeds", type=positive_int, default=3, help="training seeds 0..N-1 (default 3)")
 
 
@@ -249,8 +254,8 @@ def _train_config(args):
     from bingeo.bnn import TrainConfig
 
     try:
-        return TrainConfig(architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
-                           lr_start=args.lr_start, lr_end=args.lr_end)
+        given = {k: getattr(args, k) for k in ("batch_size", "lr_start", "lr_end") if getattr(args, k) is not None}
+        return TrainConfig(recipe=args.recipe, architecture=args.arch, epochs=args.epochs, **given)
     except ValueError as exc:
         raise CliError(str(exc)) from None
 

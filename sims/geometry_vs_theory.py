@@ -8,8 +8,9 @@ puts the two side by side (no formula lives here):
   ``theory.var_cos_value``), for ternary networks
   ``theory.ternary_cos_value(tau)`` at the layer's threshold in units of its
   weights' sd; the two-part model of clipped weights
-  (``theory.two_part_cos_value``, Gaussian and uniform interiors) unit by
-  unit, a prediction that can fail; and the plug-in ``E|w| / sqrt(E w^2)`` of
+  (``theory.two_part_cos_value``: the maximum-entropy interior with the
+  measured second moment, and the uniform interior of the initialization)
+  unit by unit, a prediction that can fail; and the plug-in ``E|w| / sqrt(E w^2)`` of
   the layer's own weights (``bingeo.analysis.plugin_cos``), which equals the
   measured cosine on pooled moments: a check, not a prediction;
 * dot-product correlations: the isotropic theory (``theory.dot_products``),
@@ -36,7 +37,7 @@ from theory.gaussian_signs import dot_correlations_from_moments, gaussian_dot_co
 
 __all__ = ["angle_rows", "spread_fit", "isotropic_correlations", "correlation_rows", "TWO_PART_LAWS"]
 
-TWO_PART_LAWS = ("gaussian", "uniform")
+TWO_PART_LAWS = ("maxent", "uniform")
 """Interior laws of the two-part model shown beside each layer."""
 
 

@@ -57,6 +57,8 @@ _LHS = {
     "RotatedCos": r"\lim \cos\angle(w, R^\top \operatorname{sign}(R w))",
     "TruncatedNormalMeanAbs": r"m_1(s) = \mathbb{E}|X|\big|_{X \sim N(0, s^2),\ |X| < 1}",
     "TruncatedNormalSecondMoment": r"m_2(s) = \mathbb{E} X^2\big|_{X \sim N(0, s^2),\ |X| < 1}",
+    "EdgeHeavyMeanAbs": r"m_1(t) = \mathbb{E}|X|\big|_{f_X \propto e^{x^2 / 2t^2},\ |X| < 1}",
+    "EdgeHeavySecondMoment": r"m_2(t) = \mathbb{E} X^2\big|_{f_X \propto e^{x^2 / 2t^2},\ |X| < 1}",
     "TwoPartCos": r"\lim \cos\theta_d\big|_{P(|w| = 1) = p}",
 }
 
@@ -293,19 +295,26 @@ A binary network clips its latent weights to $[-1, 1]$ after every update,
 so a trained layer's coordinates mix a mass $p$ at $\\pm 1$ with an interior
 law on $(-1, 1)$.  For i.i.d. coordinates of that mixture the large-$d$
 cosine is $(p + (1 - p) m_1) / \\sqrt{{p + (1 - p) m_2}}$ with $m_1$, $m_2$ the
-interior's $\\mathbb{{E}}|X|$ and $\\mathbb{{E}} X^2$.  With a Gaussian interior of scale
-$s$, truncated to $(-1, 1)$:
+interior's $\\mathbb{{E}}|X|$ and $\\mathbb{{E}} X^2$.  The interior is modelled as
+the maximum-entropy law on $(-1, 1)$ with its measured $m_2$, density
+$\\propto e^{{-k x^2}}$: for $k > 0$ a Gaussian of scale $s$ truncated to $(-1, 1)$,
+$k = 0$ the uniform law ($m_2 = 1/3$), for $k < 0$ its edge-heavy mirror of
+scale $t$:
 
 {f("TruncatedNormalMeanAbs")}
 
 {f("TruncatedNormalSecondMoment")}
 
+{f("EdgeHeavyMeanAbs")}
+
+{f("EdgeHeavySecondMoment")}
+
 {f("TwoPartCos")}
 
-`theory.two_part_cos_value(p, m2, interior="gaussian")` fits $s$ to the
-interior's measured second moment (bisection; $m_2 < 1/3$, the uniform law's)
-and predicts the cosine; `interior="uniform"` takes $X \\sim U(-a, a)$,
-$m_1 = \\sqrt{{3 m_2}}/2$.  The network report compares these predictions with
+`theory.two_part_cos_value(p, m2, interior="maxent")` fits the scale to the
+interior's measured second moment (bisection) and predicts the cosine (the
+last line is its Gaussian side); `interior="uniform"` keeps the interior at
+$U(-1, 1)$, BinaryNet's initialization, and fits only $p$.  The network report compares these predictions with
 the measured angle of each unit: unlike the plug-in $\\mathbb{{E}}|w| /
 \\sqrt{{\\mathbb{{E}} w^2}}$ of the weights themselves, which equals the measured
 cosine identically, the prediction fails when the interior is not of the

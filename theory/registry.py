@@ -129,6 +129,8 @@ def _build() -> tuple[Result, ...]:
         Result("RotatedCos", rotation.ROTATED_COS, "large-d cos angle(w, R' sign(R w))"),
         Result("TruncatedNormalMeanAbs", clipped_weights.TRUNCATED_NORMAL_M1, "E|X|, X ~ N(0, s^2) truncated to (-1, 1)"),
         Result("TruncatedNormalSecondMoment", clipped_weights.TRUNCATED_NORMAL_M2, "E X^2, X ~ N(0, s^2) truncated to (-1, 1)"),
+        Result("EdgeHeavyMeanAbs", clipped_weights.EDGE_HEAVY_M1, "E|X|, X with density proportional to exp(x^2 / (2 t^2)) on (-1, 1)"),
+        Result("EdgeHeavySecondMoment", clipped_weights.EDGE_HEAVY_M2, "E X^2, X with density proportional to exp(x^2 / (2 t^2)) on (-1, 1)"),
         Result("TwoPartCos", clipped_weights.TWO_PART_COS, "large-d cos angle(w, sign w), a mass p at the clip +-1, truncated-Gaussian interior of scale s"),
     )
 

@@ -35,6 +35,7 @@ from .layer_geometry import dot_correlations, split_samples, weight_angles
 from .layer_views import LayerView, analysis_forward, input_rows, layer_views, weight_rows
 from .patches import conv_patches
 from .permutation import PERMUTATION_MODES, permute_coordinates
+from .preactivation_histogram import preactivation_histograms
 from .unit_rows import unit_rows
 from .weight_dynamics import DYNAMICS_FIELDS, weight_dynamics
 from .weight_angles import loglog_slope, unit_cosines, weight_angle_summary
@@ -59,4 +60,6 @@ __all__ = [
     # the latent weights' law
     "CLIP_TOLERANCE", "clip_share", "excess_kurtosis", "plugin_cos", "unit_clip_moments", "latent_weight_law",
     "layer_weight_geometry", "DYNAMICS_FIELDS",
+    # the paper's figure
+    "preactivation_histograms",
 ]

@@ -1,4 +1,5 @@
-"""python -m sims.report --quick writes every file it promises."""
+"""python -m sims.report: every file it promises, the machine it ran on, the same numbers through
+any executor, and one clear line for bad input."""
 
 from __future__ import annotations
 
@@ -24,23 +25,40 @@ def test_quick_report_writes_every_file(tmp_path):
         assert path.is_file() and path.stat().st_size > 0, name
     data = json.loads((out / "report.json").read_text())
     assert list(data)[0] == "metadata" and data["metadata"]["command"] == "sims.report"
-    for key in ("angles", "correlations", "scope", "first-layer", "permutation", "xnor", "ternary",
-                "first_layer_accuracy", "xnor_training", "twins"):
-        assert key in data["experiments"], key
+    machine = data["metadata"]["machine"]
+    for key in ("cpu", "cpu_flags", "blas", "numba_threads", "versions"):
+        assert key in machine, key
+    for key in ("angles", "correlations", "scope", "first_layer", "permutation", "xnor", "twins", "ternary",
+                "dynamics", "histograms", "training"):
+        assert key in data["summary"], key
+    assert {r["group"] for r in data["runs"]} == {"main", "ternary", "dynamics", "compare", "xnor", "continuous"}
+    assert all(len(v["values"]) == data["plan"]["seeds"] for v in data["summary"]["training"].values())
     text = (out / "report.md").read_text()
-    for section in range(1, 9):
+    for section in range(1, 11):
         assert f"## {section}." in text
-    for figure in ("permutation.png", "xnor.png", "ternary.png"):
-        assert figure in report.FIGURES
+    assert "## Environment" in text and machine["cpu"] in text
     for figure in report.FIGURES:
         assert f"({figure})" in text
     assert sorted(p.name for p in out.iterdir()) == sorted(report.REPORT_FILES)
+
+
+def test_the_pool_and_the_serial_run_give_the_same_numbers():
+    """Two workers (one numba thread each) and one process with every core: the same summary."""
+    def summary(workers):
+        args = report.build_parser().parse_args(["--out", "unused", "--quick", "--seeds", "2", "--workers",
+                                                 str(workers)])
+        return report.run(args)["summary"]
+
+    serial, pool = summary(1), summary(2)
+    assert json.dumps(serial, sort_keys=True, default=str) == json.dumps(pool, sort_keys=True, default=str)
 
 
 @pytest.mark.parametrize("argv, needle", [
     (["--out", "x", "--seeds", "0"], "--seeds"),
     (["--out", "x", "--dataset", "imagenet"], "--dataset"),
     ([], "--out"),
+    (["--out", "x", "--quick", "--full"], "--full"),
+    (["--out", "x", "--workers", "0"], "--workers"),
 ])
 def test_bad_flags_exit_2(argv, needle, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -48,6 +66,19 @@ def test_bad_flags_exit_2(argv, needle, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--quick", "--arch", "zz"], "--arch zz"),
+    (["--quick", "--compare-arch", "c8-p-p-p-p"], "--compare-arch"),
+    (["--quick", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "--workers"),
+    (["--quick", "--dataset", "mnist", "--data-dir", "."], "--dataset mnist"),
+])
+def test_bad_input_is_one_line_before_any_training(argv, needle, tmp_path, capsys):
+    assert report.main(argv + ["--quiet", "--out", str(tmp_path / "rep")]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "rep" / "report.json").exists()
 
 
 def test_out_that_is_a_file_is_refused(tmp_path, capsys):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy.stats import truncnorm
 
-from theory.clipped_weights import (TRUNCATED_NORMAL_M1, TRUNCATED_NORMAL_M2, S_INTERIOR, truncated_normal_scale,
-                                    two_part_cos_value)
+from theory.clipped_weights import (EDGE_HEAVY_M1, EDGE_HEAVY_M2, S_INTERIOR, T_INTERIOR, TRUNCATED_NORMAL_M1,
+                                    TRUNCATED_NORMAL_M2, interior_m1, two_part_cos_value)
 from tests.tolerances import Z_ONE, sum_rtol
 
 
@@ -24,10 +24,27 @@ def test_interior_moments_match_scipy_truncnorm(s):
     assert float(TRUNCATED_NORMAL_M1.subs(S_INTERIOR, s)) == pytest.approx(m1, rel=1e-8)
 
 
-@pytest.mark.parametrize("s", [0.02, 0.2, 0.7, 3.0])
-def test_scale_inverts_the_second_moment(s):
-    m2 = float(TRUNCATED_NORMAL_M2.subs(S_INTERIOR, s))
-    assert float(truncated_normal_scale(m2)) == pytest.approx(s, rel=sum_rtol(100))
+def _quadrature_moments(k):
+    """E|X| and E X^2 of the density exp(-k x^2) on (-1, 1), by scipy's quadrature."""
+    from scipy.integrate import quad
+
+    mass = quad(lambda x: math.exp(-k * x * x), 0, 1)[0]
+    return (quad(lambda x: x * math.exp(-k * x * x), 0, 1)[0] / mass,
+            quad(lambda x: x * x * math.exp(-k * x * x), 0, 1)[0] / mass)
+
+
+@pytest.mark.parametrize("t", [0.1, 0.5, 2.0, 20.0])
+def test_edge_heavy_moments_match_quadrature(t):
+    m1, m2 = _quadrature_moments(-1 / (2 * t * t))
+    assert float(EDGE_HEAVY_M1.subs(T_INTERIOR, t)) == pytest.approx(m1, rel=1e-9)
+    assert float(EDGE_HEAVY_M2.subs(T_INTERIOR, t)) == pytest.approx(m2, rel=1e-9)
+
+
+@pytest.mark.parametrize("k", [400.0, 3.0, 0.5, 1e-3, -0.5, -5.0, -200.0])
+def test_interior_m1_of_the_maximum_entropy_law(k):
+    """Through the Gaussian side, the uniform middle and the edge-heavy side."""
+    m1, m2 = _quadrature_moments(k)
+    assert float(interior_m1(m2)) == pytest.approx(m1, rel=1e-8)
 
 
 def test_two_part_cos_against_monte_carlo():
@@ -44,25 +61,25 @@ def test_two_part_cos_against_monte_carlo():
     grad = np.array([1 / math.sqrt(mb), -0.5 * ma / mb ** 1.5])
     se = math.sqrt(grad @ np.cov(np.vstack([a, b])) @ grad / n)
     m2_interior = float(TRUNCATED_NORMAL_M2.subs(S_INTERIOR, s))
-    exact = float(two_part_cos_value(p, m2_interior))
+    exact = float(two_part_cos_value(p, m2_interior, "maxent"))
     assert abs(estimate - exact) <= Z_ONE * se
 
 
 def test_uniform_interior_and_edges():
-    assert float(two_part_cos_value(0.0, 1 / 3, "uniform")) == pytest.approx(math.sqrt(3) / 2, rel=1e-15)
-    a = 0.5                                              # U(-a, a): m1 = a / 2, m2 = a^2 / 3
     p = 0.25
-    expected = (p + (1 - p) * a / 2) / math.sqrt(p + (1 - p) * a * a / 3)
-    assert float(two_part_cos_value(p, a * a / 3, "uniform")) == pytest.approx(expected, rel=1e-14)
-    assert np.isnan(two_part_cos_value(0.1, 0.34))       # flatter than uniform: no Gaussian interior
-    assert float(two_part_cos_value(1.0, np.nan)) == 1.0  # every coordinate at the clip
-    with pytest.raises(ValueError, match="interior: expected one of gaussian, uniform"):
+    expected = (p + (1 - p) / 2) / math.sqrt(p + (1 - p) / 3)          # U(-1, 1): m1 = 1/2, m2 = 1/3
+    assert float(two_part_cos_value(p, 0.01, "uniform")) == pytest.approx(expected, rel=1e-15)
+    assert float(two_part_cos_value(0.0, 1 / 3)) == pytest.approx(math.sqrt(3) / 2, rel=1e-12)
+    assert np.isnan(two_part_cos_value(0.1, 1.2))                      # no law on (-1, 1) has E X^2 > 1
+    assert np.isnan(two_part_cos_value(0.1, 1e-12))                    # beyond the scales searched
+    assert float(two_part_cos_value(1.0, np.nan)) == 1.0               # every coordinate at the clip
+    with pytest.raises(ValueError, match="interior: expected one of maxent, uniform"):
         two_part_cos_value(0.1, 0.1, "laplace")
 
 
 def test_two_part_cos_takes_arrays():
     p = np.array([0.0, 0.1, 0.5, 1.0])
-    m2 = np.array([0.01, 0.1, 0.2, np.nan])
+    m2 = np.array([0.01, 0.1, 0.6, np.nan])
     got = two_part_cos_value(p, m2)
     want = [float(two_part_cos_value(a, b)) for a, b in zip(p, m2)]
     np.testing.assert_allclose(got, want, rtol=1e-14)
