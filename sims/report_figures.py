@@ -166,8 +166,8 @@ def plot_angles(angles, path, *, ternary_rows=None):
         ax.axhline(theory.LIMIT_COS_VALUE, color="k", ls=":", lw=1, label="sqrt(2/pi): Gaussian, d → ∞")
         ax.axhline(UNIFORM_COS, color="0.4", ls="--", lw=1, label="sqrt(3)/2: uniform, d → ∞")
         for rows, fmt, colour, name, keys, label in (
-                (layers, "o", "C3", "binary", ("two_part", "gaussian", "predicted", "mean"),
-                 "two-part model (clip + Gaussian interior)"),
+                (layers, "o", "C3", "binary", ("two_part", "maxent", "predicted", "mean"),
+                 "two-part model (clip + max-entropy interior)"),
                 (tern, "s", "C2", "ternary", ("theory_mean_cos",), "ternary theory at its threshold")):
             x, (mean, sd) = _floats([r.get("d") for r in rows]), _mean_sd(rows, "mean_cos")
             ax.errorbar(x, mean, yerr=sd, fmt=fmt, color=colour, capsize=3, label=f"{name} net, {SD}" if rows else None)

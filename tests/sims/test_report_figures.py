@@ -62,7 +62,7 @@ def test_the_summary_has_what_the_figures_read(summary):
     """The fields the figures draw are present in the example, so the other tests do not pass on holes alone."""
     layer = summary["angles"]["layers"][0]
     assert {"mean_cos", "theory_mean_cos", "theory_sd_cos", "cosines_first_seed", "two_part"} <= set(layer)
-    assert {"mean", "sd", "values"} <= set(layer["two_part"]["gaussian"]["predicted"])
+    assert {"mean", "sd", "values"} <= set(layer["two_part"]["maxent"]["predicted"])
     dyn = next(iter(summary["dynamics"].values()))
     assert len(dyn["epochs"]) == len(dyn["layers"][0]["series"]["mean_cos"]["mean"])
     assert {"theory_mean_cos", "band"} <= set(dyn["layers"][0])
