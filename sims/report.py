@@ -123,9 +123,10 @@ def markdown(result: dict, ctx: dict) -> str:
     """The report's text: every section in order."""
     from sims import report_sections as a
     from sims import report_sections_training as b
+    from sims.report_answers import answers
 
     s = result["summary"]
-    sections = (a.header, a.angles, a.correlations, a.scope, a.first_layer, a.permutation, b.xnor, b.twins,
+    sections = (a.header, answers, a.angles, a.correlations, a.scope, a.first_layer, a.permutation, b.xnor, b.twins,
                 b.ternary, b.dynamics, b.paper_figure, b.environment)
     return "\n".join(line for section in sections for line in section(s, ctx))
 

@@ -69,6 +69,20 @@ def test_every_tested_conclusion_changes_with_its_tests(result):
         assert after[heading] != sentence, heading
 
 
+def test_the_answers_follow_their_tests(result):
+    from sims.report_answers import ANSWERS_END, ANSWERS_START
+
+    def block(r):
+        text = report.markdown(r, _ctx(r))
+        return text[text.index(ANSWERS_START):text.index(ANSWERS_END)]
+
+    flipped = copy.deepcopy(result)
+    flipped["summary"] = _flip(flipped["summary"])
+    before, after = block(result).splitlines(), block(flipped).splitlines()
+    changed = [b != a for b, a in zip(before, after) if b.startswith("- ")]
+    assert len(changed) == 8 and all(changed)
+
+
 def test_angle_conclusion_counts_the_layers_above_and_below(result):
     changed = copy.deepcopy(result)
     for layer in changed["summary"]["angles"]["layers"]:
