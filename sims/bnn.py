@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bingeo.bnn import (DEFAULT_ARCHITECTURE, CheckpointError, TrainConfig, accuracy,
                         confusion_matrix, load_model, train_model)
-from bingeo.bnn.checkpoint import CHECKPOINT_FILE, CONFIG_FILE
+from bingeo.bnn.checkpoint import CHECKPOINT_FILE, CONFIG_FILE, read_config
 from bingeo.bnn.config import FIRST_LAYER_MODES, LOSSES
 from bingeo.bnn.initialization import INITS
 from bingeo.bnn.recipes import DEFAULT_RECIPE, RECIPES, WEIGHT_LR_SCALES
@@ -179,12 +179,28 @@ def run_train(args) -> dict:
 
 
 def _training_data_args(model_dir: Path):
-    """Dataset name and split seed of the run that wrote ``model_dir`` (defaults if unknown)."""
+    """Data set, split seed and data folder of the run that wrote ``model_dir``.
+
+    Returns
+    -------
+    dataset : str or None
+        from ``metrics.json``; None where it is not recorded (``config.json``
+        does not hold it).
+    seed : int or None
+        from ``metrics.json``, else the training record of ``config.json``;
+        None where neither holds it.
+    data_dir : str or None
+    """
     try:
         meta = json.loads((model_dir / METRICS_FILE).read_text(encoding="utf-8"))["metadata"]
         return meta["arguments"].get("dataset", "digits"), meta.get("seed", 0), meta["arguments"].get("data_dir")
     except (OSError, ValueError, KeyError, TypeError):
-        return "digits", 0, None
+        pass
+    try:
+        _, training = read_config(model_dir)
+    except CheckpointError:
+        training = None
+    return None, None if training is None else training.seed, None
 
 
 def run_evaluate(args) -> dict:
@@ -197,10 +213,12 @@ def run_evaluate(args) -> dict:
     except CheckpointError as exc:
         raise CliError(str(exc)) from None
     check_finite_weights(net.state_dict(), model_dir / "model.npz")
-    run_name, seed, data_dir = _training_data_args(model_dir)
-    name = args.dataset or run_name
-    check_split_seed(args.seed, seed if (model_dir / METRICS_FILE).is_file() else None, name, run_name)
-    seed = seed if args.seed is None else args.seed
+    run_name, run_seed, data_dir = _training_data_args(model_dir)
+    name = args.dataset or run_name or "digits"
+    # a run whose data set is not recorded may have been trained on any set the model's input fits
+    # (another shape is refused below), so its seed binds whichever set is evaluated
+    check_split_seed(args.seed, run_seed, name, run_name or name)
+    seed = args.seed if args.seed is not None else run_seed if run_seed is not None else 0
     data = _load_data(name, args.data_dir or data_dir, seed)
     if tuple(data.image_shape) != tuple(net.config.input_shape) or data.num_classes != net.config.num_classes:
         raise CliError(f"--dataset {name}: images {data.image_shape} with {data.num_classes} classes, the model "

@@ -178,6 +178,24 @@ def test_evaluate_uses_the_split_of_the_run(trained, capsys):
     capsys.readouterr()
 
 
+def test_evaluate_without_metrics_uses_the_seed_in_config(tmp_path, capsys):
+    """Without metrics.json the run's seed is read from config.json: split 0's
+    test set would hold the training images of a run on seed 5."""
+    out = tmp_path / "run5"
+    assert cli.main(["train", "--out", str(out), "--seed", "5", *SMALL]) == 0
+    trained_on = json.loads((out / "metrics.json").read_text())
+    (out / "metrics.json").unlink()
+    capsys.readouterr()
+    assert cli.main(["evaluate", str(out), "--json", str(tmp_path / "e.json")]) == 0
+    result = json.loads((tmp_path / "e.json").read_text())
+    assert result["metadata"]["seed"] == 5 and result["dataset"] == "digits"
+    assert result["test_accuracy"] == trained_on["test_accuracy"]
+    err = _one_line_error(["evaluate", str(out), "--seed", "0"], capsys)
+    assert "--seed 0" in err and "seed 5" in err and "training images" in err
+    assert cli.main(["evaluate", str(out), "--seed", "5"]) == 0
+    capsys.readouterr()
+
+
 def test_evaluate_seed_must_be_non_negative(trained, capsys):
     err = _one_line_error(["evaluate", str(trained), "--seed", "-1"], capsys)
     assert "--seed" in err and "non-negative integer" in err and "--dataset" not in err and "SeedSequence" not in err
