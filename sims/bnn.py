@@ -26,7 +26,7 @@ from bingeo.bnn.recipes import DEFAULT_RECIPE, RECIPES, WEIGHT_LR_SCALES
 from bingeo.data import DATASETS, load_dataset
 from sims.bnn_checks import (accuracy_record, check_finite_weights, check_out_folder, check_resume, check_split_seed,
                              check_training_memory, format_accuracy)
-from sims.cli import (ArgumentParser, CliError, Progress, add_progress_flags, add_seed_flag, atomic_write_json,
+from sims.cli import (STDOUT, ArgumentParser, CliError, Progress, add_progress_flags, add_seed_flag, atomic_write_json,
                       check_outputs, checked_number, format_table, nonnegative_int, output_path, positive_int,
                       run_main, run_metadata)
 
@@ -110,7 +110,8 @@ def build_parser() -> ArgumentParser:
                         "its test set would hold training images")
     e.add_argument("--packed", action="store_true",
                    help="predict with the bit-packed network (XNOR-popcount; the same predictions)")
-    e.add_argument("--json", metavar="PATH", type=output_path, help="write the result as JSON to PATH")
+    e.add_argument("--json", metavar="PATH", type=output_path,
+                   help="write the result as JSON to PATH (- for standard output, the table then on stderr)")
     return parser
 
 
@@ -243,14 +244,14 @@ def run_evaluate(args) -> dict:
     }
 
 
-def _print_evaluation(result) -> None:
+def _print_evaluation(result, file=None) -> None:
     names = result["class_names"]
     rows = [[names[i]] + row for i, row in enumerate(result["confusion_matrix"])]
     print(f"test accuracy {result['test_accuracy']:.4f} on {result['dataset']} "
-          f"({sum(map(sum, result['confusion_matrix']))} images)")
-    print(format_accuracy("test", result["test_accuracy"], result["test_images"]))
-    print("confusion matrix (rows: true class, columns: predicted)")
-    print(format_table(["true"] + names, rows))
+          f"({sum(map(sum, result['confusion_matrix']))} images)", file=file)
+    print(format_accuracy("test", result["test_accuracy"], result["test_images"]), file=file)
+    print("confusion matrix (rows: true class, columns: predicted)", file=file)
+    print(format_table(["true"] + names, rows), file=file)
 
 
 def main(argv=None) -> int:
@@ -268,7 +269,8 @@ def main(argv=None) -> int:
         else:
             check_outputs([("--json", args.json)])
             result = run_evaluate(args)
-            _print_evaluation(result)
+            # standard output then holds the JSON alone, so that it parses
+            _print_evaluation(result, file=sys.stderr if args.json == STDOUT else sys.stdout)
             if args.json:
                 atomic_write_json(args.json, result)
     return run_main(PROG, body)

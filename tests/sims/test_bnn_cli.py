@@ -196,6 +196,14 @@ def test_evaluate_without_metrics_uses_the_seed_in_config(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_evaluate_json_on_stdout_is_parseable_and_the_table_goes_to_stderr(trained, capsys):
+    assert cli.main(["evaluate", str(trained), "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["dataset"] == "digits" and np.array(result["confusion_matrix"]).sum() == result["test_images"]
+    assert "confusion matrix" in captured.err and "95% Wilson interval" in captured.err
+
+
 def test_evaluate_seed_must_be_non_negative(trained, capsys):
     err = _one_line_error(["evaluate", str(trained), "--seed", "-1"], capsys)
     assert "--seed" in err and "non-negative integer" in err and "--dataset" not in err and "SeedSequence" not in err
