@@ -273,12 +273,16 @@ def run(args) -> dict:
     data = _load_data(args)
     x = data.x_test[: args.samples]
     if args.command in MODEL_COMMANDS:
-        from bingeo.bnn.checkpoint import load_model
+        from pathlib import Path
+
+        from bingeo.bnn.checkpoint import MODEL_FILE, load_model
+        from sims.bnn_checks import check_finite_weights
 
         try:
             net = load_model(args.model)
         except (OSError, ValueError) as exc:
             raise CliError(f"--model: {exc}") from None
+        check_finite_weights(net.state_dict(), f"--model {Path(args.model) / MODEL_FILE}")
         if tuple(net.config.input_shape) != tuple(data.image_shape):
             raise CliError(f"--model: the network takes images of shape {tuple(net.config.input_shape)}, "
                            f"--dataset {args.dataset} has {tuple(data.image_shape)}")

@@ -74,3 +74,25 @@ def test_model_commands_default_to_the_training_data(tmp_path):
     assert analyze.main(["correlations", "--model", str(model), "--samples", "30", "--json", str(path)]) == 0
     args = json.loads(path.read_text())["metadata"]["arguments"]
     assert (args["dataset"], args["seed"]) == ("synthetic", 3)
+
+
+@pytest.mark.parametrize("command", analyze.MODEL_COMMANDS)
+def test_model_commands_refuse_non_finite_weights(model_dir, tmp_path, capsys, command):
+    """A diverged run (or a damaged file) would otherwise be measured without a word."""
+    import shutil
+
+    import numpy as np
+
+    broken = tmp_path / "nan"
+    shutil.copytree(model_dir, broken)
+    with np.load(broken / "model.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    name = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size > 1)
+    odd = np.arange(arrays[name].size).reshape(arrays[name].shape) % 2 == 1
+    arrays[name] = np.where(odd, np.inf, np.nan).astype(arrays[name].dtype)
+    np.savez(broken / "model.npz", **arrays)
+    code = analyze.main([command, "--model", str(broken), "--samples", "24"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    err = captured.err
+    assert "non-finite" in err and name in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
