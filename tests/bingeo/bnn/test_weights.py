@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 
 from tests.tolerances import sum_rtol32
 from bingeo.bnn.weights import WeightQuantizer, haar_rotation, sign_weights, ternarize_weights
+from bingeo.testing.strategies import float_arrays
 
 
 def test_sign_of_zero_is_plus_one_and_nan_free():
@@ -24,7 +23,7 @@ def test_ternary_ties_at_the_threshold_give_zero():
 
 
 @settings(deadline=None, max_examples=50)
-@given(arrays(np.float32, (7, 3), elements=st.floats(-1, 1, width=32)))
+@given(float_arrays((7, 3), dtype=np.float32, min_value=-1.0, max_value=1.0))
 def test_dense_and_conv_layouts_agree(w):
     """A conv weight (F, C, 3, 3) quantizes like the dense (C*9, F) of its rows."""
     conv = np.ascontiguousarray(np.repeat(w.T[:, :, None], 9, axis=2).reshape(3, 7, 3, 3))
