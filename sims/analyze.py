@@ -225,20 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def training_data_args(model_dir) -> tuple[str, int, str | None]:
-    """(data set, split seed, data folder) of the run that wrote ``model_dir``,
-    from the ``metrics.json`` of ``python -m sims.bnn train``; ("digits", 0,
-    None) when the file is missing or has no such record."""
+    """(data set, split seed, data folder) of the run that wrote ``model_dir``
+    (:func:`sims.bnn.training_data_args`: ``metrics.json``, else the seed of
+    ``config.json``), with digits and seed 0 where neither records them."""
     from pathlib import Path
 
-    from sims.bnn import METRICS_FILE
+    from sims.bnn import training_data_args as recorded
 
-    try:
-        meta = json.loads((Path(model_dir) / METRICS_FILE).read_text(encoding="utf-8"))["metadata"]
-        seed = meta.get("seed", 0)
-        return (meta["arguments"].get("dataset", "digits"), int(seed if seed is not None else 0),
-                meta["arguments"].get("data_dir"))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return "digits", 0, None
+    dataset, seed, data_dir = recorded(Path(model_dir))
+    return dataset or "digits", 0 if seed is None else int(seed), data_dir
 
 
 def _load_data(args):

@@ -179,7 +179,7 @@ def run_train(args) -> dict:
     return metrics
 
 
-def _training_data_args(model_dir: Path):
+def training_data_args(model_dir: Path):
     """Data set, split seed and data folder of the run that wrote ``model_dir``.
 
     Returns
@@ -214,7 +214,7 @@ def run_evaluate(args) -> dict:
     except CheckpointError as exc:
         raise CliError(str(exc)) from None
     check_finite_weights(net.state_dict(), model_dir / "model.npz")
-    run_name, run_seed, data_dir = _training_data_args(model_dir)
+    run_name, run_seed, data_dir = training_data_args(model_dir)
     name = args.dataset or run_name or "digits"
     # a run whose data set is not recorded may have been trained on any set the model's input fits
     # (another shape is refused below), so its seed binds whichever set is evaluated

@@ -96,3 +96,14 @@ def test_model_commands_refuse_non_finite_weights(model_dir, tmp_path, capsys, c
     assert code == 2 and captured.out == ""
     err = captured.err
     assert "non-finite" in err and name in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_model_without_metrics_is_analysed_on_its_own_split(tmp_path):
+    """config.json records the run's seed: without metrics.json the analysis
+    still uses that split, not seed 0's (whose test set holds training images)."""
+    from sims import bnn
+
+    out = tmp_path / "m"
+    assert bnn.main(["train", "--arch", "d8", "--epochs", "1", "--seed", "5", "--quiet", "--out", str(out)]) == 0
+    (out / "metrics.json").unlink()
+    assert analyze.training_data_args(out) == ("digits", 5, None)
