@@ -1,9 +1,13 @@
 """Scalar quantizers compiled with numba: the per-coordinate twins of
-:mod:`bingeo.quantize`, called by the samplers' kernels.
+:mod:`bingeo.quantize`, called by the samplers' kernels and by the network's
+elementwise kernels (:mod:`bingeo.bnn.layers.activations`).
 
-They use only the ``math`` module and plain float arithmetic, so the CPU
-kernels and (compiled for the GPU) the CUDA kernels can share them.  NaN maps
-to NaN; the sign convention is sign(0) = sign(-0.0) = +1.
+These are the one fast implementation of sign and ternary in the package;
+:func:`bingeo.quantize.sign` and :func:`bingeo.quantize.ternarize` are the
+numpy versions they are tested against.  They use only the ``math`` module
+and plain float arithmetic, so the CPU kernels and (compiled for the GPU)
+the CUDA kernels can share them.  A NaN input is returned as it is (its
+payload kept); the sign convention is sign(0) = sign(-0.0) = +1.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ __all__ = ["sign_scalar", "ternary_scalar", "kbit_scalar", "kbit_level", "kbit_q
 @njit(cache=True)
 def sign_scalar(x):
     """sign(x) in {-1.0, +1.0}: +1 for x >= 0 (also -0.0), -1 for x < 0,
-    NaN for NaN.
+    x itself for NaN.
 
     Examples
     --------
@@ -29,12 +33,12 @@ def sign_scalar(x):
         return 1.0
     if x < 0.0:
         return -1.0
-    return math.nan
+    return x
 
 
 @njit(cache=True)
 def ternary_scalar(x, threshold):
-    """t(x) = sign(x) if |x| > threshold else 0 (NaN for NaN).
+    """t(x) = sign(x) if |x| > threshold else 0 (x itself for NaN).
 
     Examples
     --------
@@ -45,7 +49,7 @@ def ternary_scalar(x, threshold):
     # mispredicted often, and a sampler's loop ran at 9.3 ns per coordinate
     # with branches against 2.5 ns with selects.
     t = (1.0 if x > threshold else 0.0) - (1.0 if x < -threshold else 0.0)
-    return t if x == x else math.nan
+    return t if x == x else x
 
 
 @njit(cache=True)

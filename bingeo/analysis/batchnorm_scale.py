@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from bingeo.bnn.layers.batchnorm import batchnorm_forward_train_reference
+
 __all__ = ["batchnorm_batch_stats", "xnor_alpha", "batchnorm_scale_difference"]
 
 
@@ -29,7 +31,9 @@ def batchnorm_batch_stats(z, *, eps: float) -> np.ndarray:
     """Batch normalization with batch statistics over axis 0, no affine part.
 
     ``BN(z)_iu = (z_iu - mean_i z_iu) / sqrt(var_i z_iu + eps)`` with the
-    biased variance (``ddof = 0``), float64.
+    biased variance (``ddof = 0``), float64: the layers' reference
+    (:func:`bingeo.bnn.layers.batchnorm_forward_train_reference`) in float64,
+    which also takes ``eps = 0``.
 
     Examples
     --------
@@ -42,9 +46,8 @@ def batchnorm_batch_stats(z, *, eps: float) -> np.ndarray:
         raise ValueError(f"z: expected an (n, units) array with n >= 2, got shape {z.shape}")
     if not eps >= 0:
         raise ValueError(f"eps: must be >= 0, got {eps}")
-    mu = z.mean(axis=0)
-    var = z.var(axis=0)
-    return (z - mu) / np.sqrt(var + eps)
+    with np.errstate(divide="ignore", invalid="ignore"):  # eps = 0 and a constant unit: NaN, as 0 / 0
+        return batchnorm_forward_train_reference(z, None, eps)[0]
 
 
 def xnor_alpha(latent) -> np.ndarray:

@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from bingeo.quantize import sign
+
 __all__ = ["CORRELATION_KINDS", "column_correlations", "sign_pm1",
            "preactivations", "dot_product_correlations", "summarize_unit_correlations"]
 
@@ -29,16 +31,10 @@ CORRELATION_KINDS = ("wc_wb", "wb_abwb", "wc_abwb")
 ``wc_abwb`` = corr(A.W^c, A^b.W^b)."""
 
 
-def sign_pm1(x) -> np.ndarray:
-    """Binarize with sign(0) = +1 (also -0.0 goes to +1): values in {-1, +1}.
-
-    Examples
-    --------
-    >>> sign_pm1([-2.0, -0.0, 0.0, 3.0])
-    array([-1.,  1.,  1.,  1.])
-    """
-    x = np.asarray(x, dtype=np.float64)
-    return np.where(x >= 0, 1.0, -1.0)
+sign_pm1 = sign
+"""Binarize with sign(0) = +1 (also -0.0 goes to +1): values in {-1, +1},
+float64.  The name the analyses have always used for :func:`bingeo.sign`,
+the same function (NaN stays NaN)."""
 
 
 def column_correlations(x, y) -> np.ndarray:

@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from bingeo.quantize import rotated_sign
+
 from .dot_correlations import dot_product_correlations, sign_pm1
 from .first_layer_cost import FIRST_LAYER_KINDS, first_layer_ops
 from .input_covariance import input_covariance, isotropy_measures
@@ -36,7 +38,9 @@ __all__ = ["rotated_sign_rows", "first_layer_remedies", "permutation_correlation
 
 
 def rotated_sign_rows(latent, rotation) -> np.ndarray:
-    """``q_R(w) = R^T sign(R w)`` for every unit row ``w`` (sign(0) = +1).
+    """``q_R(w) = R^T sign(R w)`` for every unit row ``w`` (sign(0) = +1):
+    :func:`bingeo.rotated_sign` on a layer's (units, d) rows, checked against
+    the fan-in.
 
     Examples
     --------
@@ -50,7 +54,7 @@ def rotated_sign_rows(latent, rotation) -> np.ndarray:
     r = np.asarray(rotation, dtype=np.float64)
     if r.shape != (w.shape[1], w.shape[1]):
         raise ValueError(f"rotation: expected shape ({w.shape[1]}, {w.shape[1]}) to match the fan-in, got {r.shape}")
-    return sign_pm1(w @ r.T) @ r
+    return rotated_sign(w, r)
 
 
 def first_layer_remedies(net, x, *, seed=0) -> dict:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bingeo.quantize import sign, ternarize
+
 from .patches import conv_patches
 from .unit_rows import unit_rows
 
@@ -115,12 +117,10 @@ def quantize_signal(signal, *, levels: int, threshold: float) -> np.ndarray:
     >>> quantize_signal(np.array([-0.7, 0.0, 0.2, 0.9]), levels=3, threshold=0.5)
     array([-1.,  0.,  0.,  1.])
     """
-    s = np.asarray(signal, dtype=np.float64)
-    b = np.where(s >= 0, 1.0, -1.0)
     if levels == 2:
-        return b
+        return sign(signal)
     if levels == 3:
-        return np.where(np.abs(s) > threshold, b, 0.0)
+        return ternarize(signal, threshold)
     raise ValueError(f"levels: expected 2 or 3, got {levels}")
 
 

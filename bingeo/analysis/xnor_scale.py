@@ -19,6 +19,8 @@ import dataclasses
 
 import numpy as np
 
+from bingeo.bnn.layers.pool import maxpool2d_forward_reference
+
 from .batchnorm_scale import batchnorm_scale_difference, xnor_alpha
 from .binarization_scope import unit_preactivations
 from .layer_geometry import dot_correlations
@@ -28,7 +30,9 @@ __all__ = ["xnor_scale_invariance", "xnor_scale_training"]
 
 
 def max_pool_2x2(z) -> np.ndarray:
-    """2x2 max pooling with stride 2 of ``(N, F, H, W)`` (odd edges dropped).
+    """2x2 max pooling with stride 2 of ``(N, F, H, W)`` (odd edges dropped):
+    the layers' reference (:func:`bingeo.bnn.layers.maxpool2d_forward_reference`)
+    without its argmax, in the dtype of ``z``.
 
     Examples
     --------
@@ -36,10 +40,7 @@ def max_pool_2x2(z) -> np.ndarray:
     array([[ 5.,  7.],
            [13., 15.]])
     """
-    z = np.asarray(z)
-    n, f, h, w = z.shape
-    z = z[:, :, : h // 2 * 2, : w // 2 * 2]
-    return z.reshape(n, f, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+    return maxpool2d_forward_reference(np.asarray(z))[0]
 
 
 def _with_scale(net, scale: bool):

@@ -1,10 +1,15 @@
-"""Plain numpy versions of the network's primitives, for the reference step.
+"""The network's primitives in plain numpy, in float32, for the reference step.
 
 Each function follows the layer contract of :mod:`bingeo.bnn.layers` (same
-name, same arguments, same results) but is written as short, obvious numpy:
-the 3x3 convolution is a matrix product with its nine shifts, max pooling a reshape, and
-batch normalization the textbook formulas.  :mod:`bingeo.bnn.reference_step`
-composes them into one training step; nothing here is tuned for speed.
+name, same arguments, same results) and is built from the layers' own slow
+references (the ``*_reference`` functions beside each kernel): pooling, batch
+normalization, the activations and the losses are those references,
+evaluated in float64 where they sum and rounded once to float32.  The two
+products are the exception: the dense layer is ``x @ w`` and the 3x3
+convolution the product of :func:`bingeo.bnn.layers.patches.conv_patches`
+with the filters, both in float32 through BLAS, so that the reference step
+(:mod:`bingeo.bnn.reference_step`) runs at numpy's speed for the benchmark
+(the layers' product references loop without BLAS).
 
 Conventions: sign(0) = +1 (also for -0.0); the straight-through estimator
 keeps the gradient where |x| <= 1; all arrays are float32.
@@ -13,6 +18,14 @@ keeps the gradient where |x| <= 1; all arrays are float32.
 from __future__ import annotations
 
 import numpy as np
+
+from .layers.activations import (hardtanh_forward_reference, sign_backward_reference, sign_forward_reference,
+                                 ternary_forward_reference)
+from .layers.batchnorm import (batchnorm_backward_reference, batchnorm_forward_eval_reference,
+                               batchnorm_forward_train_reference)
+from .layers.losses import softmax_cross_entropy_reference, squared_hinge_loss_reference
+from .layers.patches import conv_patches
+from .layers.pool import maxpool2d_backward_reference, maxpool2d_forward_reference
 
 __all__ = [
     "dense_forward", "dense_backward", "conv2d_forward", "conv2d_backward",
@@ -23,6 +36,15 @@ __all__ = [
 ]
 
 _F32 = np.float32
+_F64 = np.float64
+
+
+def _f64(a):
+    return None if a is None else np.asarray(a, _F64)
+
+
+def _f32(a):
+    return None if a is None else np.ascontiguousarray(a, _F32)
 
 
 def dense_forward(x, w):
@@ -39,17 +61,9 @@ def dense_backward(x, w, dy):
     return (dy @ w.T).astype(_F32), (x.T @ dy).astype(_F32)
 
 
-def _shifts(x):
-    """The nine 3x3 shifts of the zero-padded ``x``, as rows: (N*H*W, C*9),
-    column ``c*9 + 3*i + j`` holding ``xpad[n, c, h+i, v+j]``."""
-    n, c, h, v = x.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    cols = np.stack([xp[:, :, i:i + h, j:j + v] for i in range(3) for j in range(3)], axis=2)
-    return cols.transpose(0, 3, 4, 1, 2).reshape(n * h * v, c * 9)
-
-
 def conv2d_forward(x, w):
-    """3x3 "same" cross-correlation: ``y[n,f,h,v] = sum_{c,i,j} xpad[n,c,h+i,v+j] w[f,c,i,j]``.
+    """3x3 "same" cross-correlation: ``y[n,f,h,v] = sum_{c,i,j} xpad[n,c,h+i,v+j] w[f,c,i,j]``,
+    the patch matrix times the filters.
 
     >>> x = np.zeros((1, 1, 3, 3), np.float32); x[0, 0, 1, 1] = 1
     >>> w = np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3)
@@ -60,30 +74,23 @@ def conv2d_forward(x, w):
     """
     n, c, h, v = x.shape
     f = w.shape[0]
-    y = _shifts(x) @ w.reshape(f, c * 9).T
+    y = conv_patches(x) @ w.reshape(f, c * 9).T
     return np.ascontiguousarray(y.reshape(n, h, v, f).transpose(0, 3, 1, 2), dtype=_F32)
 
 
 def conv2d_backward(x, w, dy):
-    """Gradients of :func:`conv2d_forward`: ``dw = dy^T shifts(x)``, and ``dx`` the
+    """Gradients of :func:`conv2d_forward`: ``dw = dy^T patches(x)``, and ``dx`` the
     sum over the nine shifts of ``dy w`` moved back into place."""
     n, c, h, v = x.shape
     f = w.shape[0]
     rows = dy.transpose(0, 2, 3, 1).reshape(n * h * v, f)
-    dw = (rows.T @ _shifts(x)).reshape(w.shape).astype(_F32)
+    dw = (rows.T @ conv_patches(x)).reshape(w.shape).astype(_F32)
     dcols = (rows @ w.reshape(f, c * 9)).reshape(n, h, v, c, 3, 3).transpose(0, 3, 4, 5, 1, 2)
     dxp = np.zeros((n, c, h + 2, v + 2), _F32)
     for i in range(3):
         for j in range(3):
             dxp[:, :, i:i + h, j:j + v] += dcols[:, :, i, j]
     return np.ascontiguousarray(dxp[:, :, 1:-1, 1:-1]), dw
-
-
-def _windows(x):
-    n, c, h, v = x.shape
-    h2, v2 = h // 2, v // 2
-    t = x[:, :, :2 * h2, :2 * v2].reshape(n, c, h2, 2, v2, 2)
-    return t.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h2, v2, 4)
 
 
 def maxpool2d_forward(x):
@@ -93,75 +100,46 @@ def maxpool2d_forward(x):
     >>> float(y[0, 0, 0, 0]), int(a[0, 0, 0, 0])
     (3.0, 1)
     """
-    win = _windows(x)
-    arg = win.argmax(axis=-1)
-    y = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-    return np.ascontiguousarray(y), arg.astype(np.int8)
+    y, argmax = maxpool2d_forward_reference(x)
+    return _f32(y), argmax
 
 
 def maxpool2d_backward(dy, argmax, x_shape):
     """Route each gradient to its window's winner; a dropped odd row/column gets 0."""
-    n, c, h, v = x_shape
-    h2, v2 = h // 2, v // 2
-    win = np.zeros((n, c, h2, v2, 4), _F32)
-    np.put_along_axis(win, argmax.astype(np.int64)[..., None], dy[..., None], axis=-1)
-    dx = np.zeros(x_shape, _F32)
-    dx[:, :, :2 * h2, :2 * v2] = win.reshape(n, c, h2, v2, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(
-        n, c, 2 * h2, 2 * v2)
-    return dx
-
-
-def _bn_axes(x):
-    return (0,) if x.ndim == 2 else (0, 2, 3)
-
-
-def _per_feature(a, ndim):
-    return a if ndim == 2 else a[None, :, None, None]
+    return _f32(maxpool2d_backward_reference(dy, argmax, x_shape))
 
 
 def batchnorm_forward_train(x, beta, eps):
-    """``y = (x - mean) / sqrt(var + eps) + beta``, batch mean and biased variance per feature."""
-    axes = _bn_axes(x)
-    mean = x.mean(axis=axes, dtype=np.float64).astype(_F32)
-    centered = x - _per_feature(mean, x.ndim)
-    var = (centered.astype(np.float64) ** 2).mean(axis=axes).astype(_F32)
-    inv_std = (1.0 / np.sqrt(var.astype(np.float64) + eps)).astype(_F32)
-    xhat = centered * _per_feature(inv_std, x.ndim)
-    y = xhat if beta is None else xhat + _per_feature(beta, x.ndim)
-    return y.astype(_F32), mean, var, (xhat, inv_std, beta is not None)
+    """``y = (x - mean) / sqrt(var + eps) + beta``, batch mean and biased variance per feature,
+    in float64; the cache keeps the float64 normalized input for the backward pass."""
+    y, mean, var, cache = batchnorm_forward_train_reference(_f64(x), _f64(beta), eps)
+    return _f32(y), _f32(mean), _f32(var), cache
 
 
 def batchnorm_forward_eval(x, running_mean, running_var, beta, eps):
-    """``y = (x - running_mean) / sqrt(running_var + eps) + beta``."""
-    inv_std = (1.0 / np.sqrt(running_var.astype(np.float64) + eps)).astype(_F32)
-    y = (x - _per_feature(running_mean, x.ndim)) * _per_feature(inv_std, x.ndim)
-    return (y if beta is None else y + _per_feature(beta, x.ndim)).astype(_F32)
+    """``y = (x - running_mean) / sqrt(running_var + eps) + beta``, in float64."""
+    return _f32(batchnorm_forward_eval_reference(_f64(x), _f64(running_mean), _f64(running_var), _f64(beta), eps))
 
 
 def batchnorm_backward(dy, cache):
-    """``dx = inv_std * (dy - mean(dy) - xhat * mean(dy * xhat))``, ``dbeta = sum(dy)``."""
-    xhat, inv_std, has_beta = cache
-    axes = _bn_axes(dy)
-    mdy = dy.mean(axis=axes, dtype=np.float64).astype(_F32)
-    mdyx = (dy * xhat).mean(axis=axes, dtype=np.float64).astype(_F32)
-    dx = _per_feature(inv_std, dy.ndim) * (dy - _per_feature(mdy, dy.ndim) - xhat * _per_feature(mdyx, dy.ndim))
-    dbeta = dy.sum(axis=axes, dtype=np.float64).astype(_F32) if has_beta else None
-    return dx.astype(_F32), dbeta
+    """``dx = inv_std * (dy - mean(dy) - xhat * mean(dy * xhat))``, ``dbeta = sum(dy)``, in float64."""
+    dx, dbeta = batchnorm_backward_reference(_f64(dy), cache)
+    return _f32(dx), _f32(dbeta)
 
 
 def sign_forward(x):
     """sign with sign(0) = sign(-0.0) = +1."""
-    return np.where(x >= 0, _F32(1), _F32(-1))
+    return sign_forward_reference(_f32(x))
 
 
 def sign_backward(x, dy):
     """Straight-through estimator: the gradient passes where |x| <= 1."""
-    return (dy * (np.abs(x) <= 1)).astype(_F32)
+    return sign_backward_reference(_f32(x), _f32(dy))
 
 
 def ternary_forward(x, threshold):
     """``sign(x) * 1{|x| > threshold}``."""
-    return (sign_forward(x) * (np.abs(x) > threshold)).astype(_F32)
+    return ternary_forward_reference(_f32(x), threshold)
 
 
 def ternary_backward(x, dy):
@@ -171,7 +149,7 @@ def ternary_backward(x, dy):
 
 def hardtanh_forward(x):
     """``clip(x, -1, 1)``."""
-    return np.clip(x, -1, 1).astype(_F32)
+    return hardtanh_forward_reference(_f32(x))
 
 
 def hardtanh_backward(x, dy):
@@ -180,25 +158,17 @@ def hardtanh_backward(x, dy):
 
 
 def squared_hinge_loss(out, targets):
-    """``mean over all N*M entries of max(0, 1 - t * out)^2`` and its gradient.
+    """``mean over all N*M entries of max(0, 1 - t * out)^2`` and its gradient, in float64.
 
     >>> loss, d = squared_hinge_loss(np.zeros((1, 2), np.float32), np.array([[1, -1]], np.float32))
     >>> float(loss), d
     (1.0, array([[-1.,  1.]], dtype=float32))
     """
-    margin = np.maximum(0, 1 - targets * out)
-    loss = float((margin.astype(np.float64) ** 2).mean())
-    dout = (-2.0 * targets * margin / out.size).astype(_F32)
-    return loss, dout
+    loss, dout = squared_hinge_loss_reference(_f64(out), _f64(targets))
+    return loss, _f32(dout)
 
 
 def softmax_cross_entropy(out, labels):
-    """Mean over N of ``-log softmax(out)[label]`` and its gradient ``(p - onehot) / N``."""
-    z = out.astype(np.float64)
-    z = z - z.max(axis=1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    n = out.shape[0]
-    loss = float(-logp[np.arange(n), labels].mean())
-    p = np.exp(logp)
-    p[np.arange(n), labels] -= 1.0
-    return loss, (p / n).astype(_F32)
+    """Mean over N of ``-log softmax(out)[label]`` and its gradient ``(p - onehot) / N``, in float64."""
+    loss, dout = softmax_cross_entropy_reference(_f64(out), labels)
+    return loss, _f32(dout)

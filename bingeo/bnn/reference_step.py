@@ -16,30 +16,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import reference_ops as R
+from . import reference_ops
 from .architecture import plan_layers
 from .config import ModelConfig
+from .weights import rotated_columns
 
 __all__ = ["reference_train_step", "reference_forward"]
 
 
 def _quantize(v, levels, threshold):
-    sign = np.where(v >= 0, np.float32(1), np.float32(-1))
-    return sign if levels == 2 else np.where(np.abs(v) > threshold, sign, np.float32(0))
+    return reference_ops.sign_forward(v) if levels == 2 else reference_ops.ternary_forward(v, threshold)
 
 
 def _effective_weights(w, cfg: ModelConfig, rotation):
     """(product weights q, XNOR scale alpha or None, backward function) of latent ``w``,
     as :mod:`bingeo.bnn.weights`: the product uses q, alpha scales its output per unit."""
     cols = w.reshape(w.shape[0], -1).T if w.ndim == 4 else w           # (fan_in, units)
-    q = _quantize(cols, cfg.levels, cfg.threshold) if rotation is None else \
-        rotation.T @ _quantize(rotation @ cols, cfg.levels, cfg.threshold)
+
+    def quantize(v):
+        return _quantize(v, cfg.levels, cfg.threshold)
+
+    q = quantize(cols) if rotation is None else rotated_columns(cols, rotation, quantize)
     alpha = np.abs(cols).mean(axis=0).astype(np.float32) if cfg.xnor_scale else None
 
     def back(g_q, dalpha):
         dw = g_q.reshape(g_q.shape[0], -1).T if g_q.ndim == 4 else g_q   # straight through q
         if alpha is not None:                                          # d alpha / dw = sign(w) / n
-            dw = dw + np.where(cols >= 0, 1, -1) * dalpha[None, :] / cols.shape[0]
+            dw = dw + reference_ops.sign_forward(cols) * dalpha[None, :] / cols.shape[0]
         return (dw.T.reshape(w.shape) if w.ndim == 4 else dw).astype(np.float32)
 
     q = (q.T.reshape(w.shape) if w.ndim == 4 else q).astype(np.float32)
@@ -65,30 +68,32 @@ def reference_forward(state: dict, x: np.ndarray, cfg: ModelConfig, *, training:
             w_eff, alpha, w_back = _effective_weights(w, cfg, state.get(f"{name}.rotation"))
         else:
             w_eff, alpha, w_back = w, None, (lambda g, dalpha: g)
-        product = R.conv2d_forward(a, w_eff) if plan.kind == "conv" else R.dense_forward(a, w_eff)
+        product = (reference_ops.conv2d_forward(a, w_eff) if plan.kind == "conv"
+                   else reference_ops.dense_forward(a, w_eff))
         # batch norm of alpha * product, as batch norm of the product with epsilon eps / alpha^2
         unit_eps = eps if alpha is None else np.float64(eps) / np.maximum(alpha.astype(np.float64), 1e-38) ** 2
         z = product
         pools = []
         for _ in range(plan.pools):
             pools.append(z.shape)
-            z, arg = R.maxpool2d_forward(z)
+            z, arg = reference_ops.maxpool2d_forward(z)
             pools[-1] = (pools[-1], arg)
         if training:
-            y, _, _, bn = R.batchnorm_forward_train(z, state[f"{name}.beta"], unit_eps)
+            y, _, _, bn = reference_ops.batchnorm_forward_train(z, state[f"{name}.beta"], unit_eps)
         else:
-            y, bn = R.batchnorm_forward_eval(z, state[f"{name}.running_mean"], state[f"{name}.running_var"],
-                                             state[f"{name}.beta"], unit_eps), None
+            y, bn = reference_ops.batchnorm_forward_eval(z, state[f"{name}.running_mean"],
+                                                         state[f"{name}.running_var"], state[f"{name}.beta"],
+                                                         unit_eps), None
         tape.append(dict(plan=plan, a=a, signal=signal, w_eff=w_eff, alpha=alpha, product=product,
                          w_back=w_back, pools=pools, bn=bn, y_shape=y.shape))
         if plan.activation:
             signal = y
             if not cfg.binary:
-                a = R.hardtanh_forward(y)
+                a = reference_ops.hardtanh_forward(y)
             elif cfg.levels == 3:
-                a = R.ternary_forward(y, np.float32(cfg.threshold))
+                a = reference_ops.ternary_forward(y, np.float32(cfg.threshold))
             else:
-                a = R.sign_forward(y)
+                a = reference_ops.sign_forward(y)
     return y, tape
 
 
@@ -139,28 +144,28 @@ def reference_train_step(state: dict, adam_state: dict, x: np.ndarray, labels: n
     out, tape = reference_forward(state, x, cfg, training=True)
     if loss == "hinge":
         targets = np.where(np.arange(out.shape[1])[None, :] == labels[:, None], 1, -1).astype(np.float32)
-        value, dy = R.squared_hinge_loss(out, targets)
+        value, dy = reference_ops.squared_hinge_loss(out, targets)
     else:
-        value, dy = R.softmax_cross_entropy(out, labels)
+        value, dy = reference_ops.softmax_cross_entropy(out, labels)
     grads = {}
     for rec in reversed(tape):
         plan = rec["plan"]
-        dz, dbeta = R.batchnorm_backward(dy, rec["bn"])
+        dz, dbeta = reference_ops.batchnorm_backward(dy, rec["bn"])
         for shape, arg in reversed(rec["pools"]):
-            dz = R.maxpool2d_backward(dz, arg, shape)
+            dz = reference_ops.maxpool2d_backward(dz, arg, shape)
         dalpha = None
         if rec["alpha"] is not None:                                   # d/d alpha of BN(alpha * product)
             axes = (0,) + tuple(range(2, dz.ndim))
             dalpha = (dz.astype(np.float64) * rec["product"]).sum(axis=axes) / rec["alpha"]
         if plan.kind == "conv":
-            da, dw_eff = R.conv2d_backward(rec["a"], rec["w_eff"], dz)
+            da, dw_eff = reference_ops.conv2d_backward(rec["a"], rec["w_eff"], dz)
         else:
-            da, dw_eff = R.dense_backward(rec["a"], rec["w_eff"], dz)
+            da, dw_eff = reference_ops.dense_backward(rec["a"], rec["w_eff"], dz)
         grads[f"{plan.name}.w"] = rec["w_back"](dw_eff, dalpha)
         grads[f"{plan.name}.beta"] = dbeta
         if plan.index > 0:
             # straight-through: the activation passes the gradient where |signal| <= 1
-            dy = R.sign_backward(rec["signal"], da.reshape(rec["signal"].shape))
+            dy = reference_ops.sign_backward(rec["signal"], da.reshape(rec["signal"].shape))
             dy = dy.reshape(tape[plan.index - 1]["y_shape"])
     new_state = {k: v.copy() for k, v in state.items()}
     new_adam = {k: np.array(v, copy=True) for k, v in adam_state.items()}

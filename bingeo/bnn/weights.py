@@ -35,14 +35,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bingeo.quantize import sign, ternarize
+
 from .layers.activations import sign_forward, ternary_forward
 
-__all__ = ["sign_weights", "ternarize_weights", "haar_rotation", "WeightQuantizer", "scale_units",
-           "unit_sums", "xnor_batchnorm_eps"]
+__all__ = ["sign_weights", "ternarize_weights", "haar_rotation", "rotated_columns", "WeightQuantizer",
+           "scale_units", "unit_sums", "xnor_batchnorm_eps"]
+
+
+def _is_layer_array(w: np.ndarray) -> bool:
+    """Whether the network's float32 kernels take ``w`` (float32, rank 1 to 5)."""
+    return w.dtype == np.float32 and 1 <= w.ndim <= 5
 
 
 def sign_weights(w: np.ndarray) -> np.ndarray:
-    """``sign(w)`` in {-1, +1} with sign(0) = sign(-0.0) = +1, same dtype.
+    """``sign(w)`` in {-1, +1} with sign(0) = sign(-0.0) = +1, same dtype
+    (NaN stays NaN).
+
+    The network's float32 arrays go through its sign kernel
+    (:func:`bingeo.bnn.layers.sign_forward`), any other array through
+    :func:`bingeo.sign`: the same values.
 
     Examples
     --------
@@ -50,11 +62,17 @@ def sign_weights(w: np.ndarray) -> np.ndarray:
     array([-1.,  1.,  1.,  1.], dtype=float32)
     """
     w = np.asarray(w)
-    return np.where(w >= 0, w.dtype.type(1), w.dtype.type(-1))
+    if _is_layer_array(w):
+        return sign_forward(np.ascontiguousarray(w))
+    return sign(w).astype(w.dtype)
 
 
 def ternarize_weights(w: np.ndarray, threshold: float) -> np.ndarray:
-    """``sign(w) * 1{|w| > threshold}`` in {-1, 0, +1}, same dtype.
+    """``sign(w) * 1{|w| > threshold}`` in {-1, 0, +1}, same dtype; the
+    threshold (>= 0) is rounded to a floating dtype before the comparison.
+
+    As :func:`sign_weights`: the network's ternary kernel for float32 arrays,
+    :func:`bingeo.ternarize` for any other.
 
     Examples
     --------
@@ -62,7 +80,10 @@ def ternarize_weights(w: np.ndarray, threshold: float) -> np.ndarray:
     array([-1.,  0.,  0.,  0.,  1.], dtype=float32)
     """
     w = np.asarray(w)
-    return np.where(np.abs(w) > threshold, sign_weights(w), 0).astype(w.dtype)
+    if _is_layer_array(w):
+        return ternary_forward(np.ascontiguousarray(w), threshold)
+    threshold = w.dtype.type(threshold) if w.dtype.kind == "f" else threshold
+    return ternarize(w, threshold).astype(w.dtype)
 
 
 def haar_rotation(n: int, seed) -> np.ndarray:
@@ -92,6 +113,26 @@ def haar_rotation(n: int, seed) -> np.ndarray:
     d = np.sign(np.diag(r))
     d[d == 0] = 1.0
     return q * d[None, :]
+
+
+def rotated_columns(cols: np.ndarray, rotation: np.ndarray, quantize) -> np.ndarray:
+    """``q_R(w) = R^T q(R w)`` for every column ``w`` of ``cols`` (fan_in, units),
+    in the dtype of the operands.
+
+    The network's layout of :func:`bingeo.rotated_sign` (which takes rows, in
+    float64): a layer's fan-in vectors are the columns of its weights, and the
+    engine quantizes them in float32 with its own kernel as ``quantize``; the
+    reference step (:mod:`bingeo.bnn.reference_step`) passes its reference
+    quantizer.  Both then compute the same two products.
+
+    Examples
+    --------
+    >>> r = np.array([[0.0, 1.0], [-1.0, 0.0]], np.float32)
+    >>> rotated_columns(np.array([[1.0], [0.0]], np.float32), r, sign_weights)
+    array([[1.],
+           [1.]], dtype=float32)
+    """
+    return rotation.T @ quantize(rotation @ cols)
 
 
 def _units_last(w: np.ndarray) -> np.ndarray:
@@ -190,16 +231,14 @@ class WeightQuantizer:
     rotation: np.ndarray | None = None
 
     def _quantize(self, v: np.ndarray) -> np.ndarray:
-        # the numba sign / ternary of the layers: same values as sign_weights /
-        # ternarize_weights on float32 (sign(0) = sign(-0.0) = +1), without numpy's temporaries
-        v = np.ascontiguousarray(v, dtype=np.float32)
-        return sign_forward(v) if self.levels == 2 else ternary_forward(v, self.threshold)
+        v = np.asarray(v, dtype=np.float32)
+        return sign_weights(v) if self.levels == 2 else ternarize_weights(v, self.threshold)
 
     def _quantize_cols(self, cols: np.ndarray) -> np.ndarray:
         if self.rotation is None:
             return self._quantize(cols)
         r = self.rotation.astype(np.float32, copy=False)
-        return (r.T @ self._quantize(r @ cols)).astype(np.float32)
+        return rotated_columns(cols, r, self._quantize).astype(np.float32)
 
     def quantize(self, w: np.ndarray) -> np.ndarray:
         """``q(w)``: sign or ternary, through the rotation if any; float32, the shape of ``w``.

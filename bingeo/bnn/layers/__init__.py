@@ -1,6 +1,10 @@
 """The primitive layers of the binary neural network: each a numba forward and
 backward kernel, with a plain numpy reference of the same name plus
-``_reference`` beside it in its module.
+``_reference`` beside it in its module.  These references are the package's
+one slow version of each primitive: the reference training step
+(:mod:`bingeo.bnn.reference_ops`) and :mod:`bingeo.analysis` use them too.
+:mod:`.patches` lays convolution inputs out as rows (the reference step's and
+the analyses' patch extraction).
 
 Arrays are float32 and C-contiguous; images are NCHW.
 """

@@ -4,7 +4,11 @@ straight-through gradient, and the hard tanh.
 Conventions (see the design notes): sign(0) = +1, also for -0.0, so binarized
 tensors have no zeros; ternary t(x) = sign(x) if |x| > threshold else 0.  NaN
 stays NaN in every forward pass (a diverged network shows), and gets a zero
-gradient.
+gradient.  The per-element sign and ternary are the package's one scalar
+implementation, :func:`bingeo.quantize_jit.sign_scalar` and
+:func:`bingeo.quantize_jit.ternary_scalar`; the references are
+:func:`bingeo.quantize.sign` and :func:`bingeo.quantize.ternarize` in the
+array's dtype.
 
 Each kernel is one serial elementwise loop over the flattened array (about a
 nanosecond per element).  No ``prange``: in a training step these loops run
@@ -18,6 +22,9 @@ import math
 
 import numpy as np
 from numba import njit
+
+from bingeo.quantize import sign, ternarize
+from bingeo.quantize_jit import sign_scalar, ternary_scalar
 
 from .checks import require_float32, require_shape
 
@@ -42,29 +49,13 @@ _ANY_RANK = (1, 2, 3, 4, 5)
 @njit(cache=True)
 def _sign_kernel(x, y):
     for i in range(x.size):
-        v = x[i]
-        # sign(0) = +1, for +0.0 and -0.0 alike (-0.0 >= 0 is true).
-        if v >= 0:
-            y[i] = 1.0
-        elif v < 0:
-            y[i] = -1.0
-        else:  # NaN
-            y[i] = v
+        y[i] = sign_scalar(x[i])
 
 
 @njit(cache=True)
 def _ternary_kernel(x, threshold, y):
     for i in range(x.size):
-        v = x[i]
-        # t(x) = sign(x) where |x| > threshold, else 0 (|x| == threshold gives 0).
-        if v > threshold:
-            y[i] = 1.0
-        elif v < -threshold:
-            y[i] = -1.0
-        elif v == v:
-            y[i] = 0.0
-        else:  # NaN
-            y[i] = v
+        y[i] = ternary_scalar(x[i], threshold)
 
 
 @njit(cache=True)
@@ -205,12 +196,13 @@ def hardtanh_backward(x: np.ndarray, dy: np.ndarray) -> np.ndarray:
 
 
 def sign_forward_reference(x: np.ndarray) -> np.ndarray:
-    """Reference of :func:`sign_forward`: ``where(x >= 0, 1, where(x < 0, -1, x))``.
+    """Reference of :func:`sign_forward`: :func:`bingeo.quantize.sign` in the
+    dtype of ``x``.
 
     >>> sign_forward_reference(np.array([-0.0, -3.0]))
     array([ 1., -1.])
     """
-    return np.where(x >= 0, 1, np.where(x < 0, -1, x)).astype(x.dtype)
+    return sign(x).astype(x.dtype)
 
 
 def _straight_through_reference(x, dy):
@@ -227,14 +219,14 @@ def sign_backward_reference(x: np.ndarray, dy: np.ndarray) -> np.ndarray:
 
 
 def ternary_forward_reference(x: np.ndarray, threshold: float) -> np.ndarray:
-    """Reference of :func:`ternary_forward`: ``sign(x) * (|x| > threshold)``,
-    NaN kept.
+    """Reference of :func:`ternary_forward`: :func:`bingeo.quantize.ternarize`
+    in the dtype of ``x``, with the threshold rounded to that dtype first (as
+    the kernel compares).
 
     >>> ternary_forward_reference(np.array([0.5, 0.6, -0.6]), 0.5)
     array([ 0.,  1., -1.])
     """
-    y = np.sign(x) * (np.abs(x) > threshold)
-    return np.where(np.isnan(x), x, y).astype(x.dtype)
+    return ternarize(x, x.dtype.type(threshold)).astype(x.dtype)
 
 
 def ternary_backward_reference(x: np.ndarray, dy: np.ndarray) -> np.ndarray:

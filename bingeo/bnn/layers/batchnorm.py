@@ -314,11 +314,13 @@ def batchnorm_forward_train_reference(x, beta, eps=1e-5):
 
 
 def batchnorm_forward_eval_reference(x, running_mean, running_var, beta, eps=1e-5):
-    """Reference of :func:`batchnorm_forward_eval`.
+    """Reference of :func:`batchnorm_forward_eval` (``eps`` a number or one per feature).
 
     >>> batchnorm_forward_eval_reference(np.array([[3.0]]), np.array([1.0]), np.array([4.0]), None, 1e-12)
     array([[1.]])
     """
+    eps = np.asarray(eps)
+    eps = _per_feature(eps, x) if eps.ndim else eps  # one eps per feature, or one for all
     y = (x - _per_feature(running_mean, x)) / np.sqrt(_per_feature(running_var, x) + eps)
     return y + _per_feature(beta, x) if beta is not None else y
 
