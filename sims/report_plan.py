@@ -26,8 +26,8 @@ PRESETS = {
                    train_samples=0, ternary_threshold=0.35),
     # MNIST (8,000 / 2,000 from the official test files, or 60,000 / 10,000):
     # a smaller conv network, since a 28x28 epoch costs about 20 digits epochs
-    "mnist": dict(main_arch="c16-p-c32-p-d128", main_epochs=10, compare_arch="d256-d256", compare_epochs=20,
-                  dynamics_arch="d256-d256", dynamics_epochs=30, seeds=5, samples=400, train_samples=8000,
+    "mnist": dict(main_arch="c16-p-c32-p-d128", main_epochs=10, compare_arch="d256-d256", compare_epochs=10,
+                  dynamics_arch="d256-d256", dynamics_epochs=20, seeds=5, samples=400, train_samples=8000,
                   ternary_threshold=0.35),
     # the paper's length: 500 epochs of dynamics on the main architecture
     "full": dict(main_arch="c32-c32-p-c64-c64-p-d256", main_epochs=200, compare_arch="d256-d256",

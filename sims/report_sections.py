@@ -101,10 +101,15 @@ def correlations(s: dict, ctx: dict) -> list[str]:
     lowest = min(((r[k]["measured"]["mean"], r["name"], k) for r in rows for k in CORRELATION_KINDS))
     check_gap = max(abs(r["wc_wb"]["second_moment"]["mean"] - r["wc_wb"]["measured"]["mean"]) for r in rows)
     n = len(gauss)
-    explained = ("so the gap between the arcsine formula and the measurement is the departure of A from a "
-                 "Gaussian law, which the measured second moments capture" if cm["same"] > cg["same"] else
-                 "so the measured second moments do not account for the correlations better than the "
-                 "Gaussian law does")
+    off_g, off_m = cg["more"] + cg["less"], cm["more"] + cm["less"]
+    if off_m == 0:
+        explained = "which the measured second moments account for in every case"
+    elif off_m < off_g:
+        explained = f"which the measured second moments account for in {n - off_m} of the {n}"
+    else:
+        explained = "which the measured second moments account for no better than the Gaussian law"
+    largest = {k: max((abs(t["diff"]) for t in tests if t), default=math.nan)
+               for k, tests in (("gaussian", gauss), ("moment", moment))}
     return [
         "## 2. Dot-product correlations per layer", "",
         "A: the layer's continuous input as the binary network computes it (hard-tanh of the previous layer's "
@@ -124,8 +129,10 @@ def correlations(s: dict, ctx: dict) -> list[str]:
         f"correlations are higher (resolved), {iso['less']} lower and {iso['same']} not resolved. Check: the "
         f"metric-C cosine matches corr(A.W^c, A.W^b) to within {f(check_gap, '.4f')}. For the {n} correlations "
         f"with binarized inputs in the hidden layers, the Gaussian arcsine prediction is off (resolved) in "
-        f"{cg['more'] + cg['less']} ({cg['less']} under, {cg['more']} over the measurement), the second-moment "
-        f"prediction in {cm['more'] + cm['less']}; {explained}. A sits at ±1 in "
+        f"{off_g} ({cg['less']} under, {cg['more']} over the measurement; largest gap "
+        f"{f(largest['gaussian'])}), the second-moment prediction in {off_m} (largest gap "
+        f"{f(largest['moment'], '.4f')}): the Gaussian gap is the departure of A from a Gaussian law, "
+        f"{explained}. A sits at ±1 in "
         f"{span([r['saturation']['mean'] for r in hidden], '.2f')} of its entries in the hidden layers.", ""]
 
 
