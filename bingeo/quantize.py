@@ -113,6 +113,10 @@ def haar_rotation(d: int, seed=0) -> np.ndarray:
     of Q is multiplied by sign(R_jj), which makes the law exactly Haar
     (Mezzadri 2007).  Draws come from the auxiliary stream of ``seed`` (see
     :mod:`bingeo.seeding`), so they never overlap a sampler's chunk streams.
+    This is the package's one Haar rotation: the samplers' ``rotated-sign``
+    (CPU and GPU) and the network's rotated first layer
+    (:func:`bingeo.bnn.haar_rotation`, the same matrix under the name ``n``
+    for the dimension) draw it.
 
     Parameters
     ----------

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from bingeo.quantize import rotated_sign
+from bingeo.quantize import haar_rotation, rotated_sign
 
 from .dot_correlations import dot_product_correlations, sign_pm1
 from .first_layer_cost import FIRST_LAYER_KINDS, first_layer_ops
@@ -76,8 +76,6 @@ def first_layer_remedies(net, x, *, seed=0) -> dict:
     >>> r["d"], r["variants"]["continuous"]["correlation"]["mean"]
     (9, 1.0)
     """
-    from bingeo.bnn import haar_rotation
-
     view = layer_views(net, x, layers=[0])[0]
     w = view.latent
     rotation = net.rotations.get(0)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bingeo import quantize
 from bingeo.quantize import sign, ternarize
 
 from .layers.activations import sign_forward, ternary_forward
@@ -87,11 +88,15 @@ def ternarize_weights(w: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def haar_rotation(n: int, seed) -> np.ndarray:
-    """A Haar-distributed random orthogonal (n, n) matrix, float64.
+    """A Haar-distributed random orthogonal (n, n) matrix, float64:
+    :func:`bingeo.haar_rotation` ``(n, seed)``, the same matrix, under the
+    network's name for the dimension.
 
-    Drawn as the Q of a QR decomposition of a standard Gaussian matrix with
-    the signs of R's diagonal moved into Q (Mezzadri 2007), which makes Q
-    exactly Haar distributed on O(n).
+    A network with ``first_layer="rotated"`` draws its rotation here when it
+    is built and keeps it in its state (and model file), so a saved network
+    keeps its own rotation.  Until the two were made one, this function drew
+    from ``numpy.random.default_rng(seed)`` directly: a network built now
+    from a given seed gets another rotation than one built then.
 
     Parameters
     ----------
@@ -102,17 +107,12 @@ def haar_rotation(n: int, seed) -> np.ndarray:
     Examples
     --------
     >>> r = haar_rotation(5, seed=0)
-    >>> bool(np.allclose(r @ r.T, np.eye(5)))
+    >>> bool(np.array_equal(r, quantize.haar_rotation(5, seed=0)))
     True
     """
-    n = int(n)
-    if n < 1:
-        raise ValueError(f"n: expected >= 1, got {n}")
-    rng = np.random.default_rng(seed)
-    q, r = np.linalg.qr(rng.standard_normal((n, n)))
-    d = np.sign(np.diag(r))
-    d[d == 0] = 1.0
-    return q * d[None, :]
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or int(n) < 1:
+        raise ValueError(f"n: expected >= 1, got {n!r}")
+    return quantize.haar_rotation(int(n), seed)
 
 
 def rotated_columns(cols: np.ndarray, rotation: np.ndarray, quantize) -> np.ndarray:
