@@ -171,6 +171,8 @@ class TrainConfig:
     **model_fields
         fields of :class:`ModelConfig` (applied on top of ``model`` when both are given).
 
+    Notes
+    -----
     Every field is resolved at construction, so :meth:`to_dict` records the
     whole recipe; the model's fields read through (``cfg.architecture`` is
     ``cfg.model.architecture``).
