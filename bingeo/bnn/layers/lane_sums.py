@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["LANES", "lane_sum", "value", "squared_deviation", "product", "lane_sum_reference"]
+__all__ = ["LANES", "lane_sum", "value", "squared_deviation", "product"]
 
 LANES = 8
 """Interleaved partial sums."""
@@ -86,17 +86,3 @@ def lane_sum(term, a, b, m):
     if rest > 6:
         s6 += term(a, b, full + 6, m)
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
-
-
-def lane_sum_reference(terms) -> float:
-    """Reference of :func:`lane_sum` on precomputed float64 ``terms``: the
-    eight lanes summed by plain Python in order, then the same tree.
-
-    >>> lane_sum_reference(np.arange(10.0))
-    45.0
-    """
-    lanes = [0.0] * LANES
-    for p, t in enumerate(np.asarray(terms, np.float64).tolist()):
-        lanes[p % LANES] += t
-    s = lanes
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))

@@ -31,8 +31,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["GROUP", "ENTRIES", "HALF", "MAX_EXACT_INTEGER", "half_sums", "store_signed_sums",
-           "store_half_signed_sums", "half_table_entry", "add_signed_rows", "signed_sums_reference",
-           "is_plus_minus_one"]
+           "store_half_signed_sums", "half_table_entry", "add_signed_rows", "is_plus_minus_one"]
 
 GROUP = 4
 """Terms per lookup."""
@@ -160,18 +159,6 @@ def add_signed_rows(flat, starts, signs, count, acc):
         for u in range(size):
             acc[u] += s0 * r0[u]
         k += 1
-
-
-def signed_sums_reference(v):
-    """Reference of :func:`store_signed_sums` for one lane: the 16 sums
-    ``sum_l s_l v_l`` from their definition, shape (16,).
-
-    >>> signed_sums_reference(np.array([1.0, 2.0, 4.0, 8.0]))[[0, 15, 5]]
-    array([-15.,  15.,  -5.])
-    """
-    v = np.asarray(v)
-    signs = np.array([[1 if (e >> l) & 1 else -1 for l in range(GROUP)] for e in range(ENTRIES)])
-    return (signs * v[None, :]).sum(axis=1)
 
 
 @njit(cache=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bingeo.bnn.layers.lane_sums import LANES, lane_sum, lane_sum_reference, product, squared_deviation, value
+from bingeo.bnn.layers.lane_sums import LANES, lane_sum, product, squared_deviation, value
+
+from .reference import lane_sum_reference
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 15, 16, 17, 1003])

@@ -13,10 +13,11 @@ from bingeo.bnn.layers.signed_sums import (
     HALF,
     half_table_entry,
     is_plus_minus_one,
-    signed_sums_reference,
     store_half_signed_sums,
     store_signed_sums,
 )
+
+from .reference import signed_sums_reference
 
 
 @njit(cache=True)
