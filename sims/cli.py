@@ -441,6 +441,16 @@ def _clean(obj):
     return obj
 
 
+def json_ready(data):
+    """``data`` as JSON reads it back: numpy arrays and scalars as lists and numbers, NaN and inf as None.
+
+    >>> import numpy as np
+    >>> json_ready({"a": np.arange(2), "b": float("nan")})
+    {'a': [0, 1], 'b': None}
+    """
+    return json.loads(json.dumps(_clean(data), default=_json_default, allow_nan=False))
+
+
 def atomic_write_json(path, data) -> Path:
     """Write ``data`` as indented standard JSON (NaN and inf become null)."""
     text = json.dumps(_clean(data), indent=2, default=_json_default, allow_nan=False)

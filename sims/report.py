@@ -134,7 +134,9 @@ def markdown(result: dict, ctx: dict) -> str:
 def write_report(out: Path, result: dict, meta: dict, ctx: dict) -> list[Path]:
     """Write report.md, report.json and the figures into ``out``."""
     from sims import report_figures as fig
+    from sims.cli import json_ready
 
+    result = json_ready(result)             # the figures and the text read what report.json holds
     s = result["summary"]
     out.mkdir(parents=True, exist_ok=True)
     fig.plot_angles(s["angles"], out / "angles.png", ternary_rows=s["ternary"]["angles"])

@@ -50,10 +50,13 @@ def _num(record, *keys) -> float:
 
 
 def _list(record, *keys, kind=list):
-    """``record[k1][k2]...`` if it is a list (or ``kind``), else an empty one."""
+    """``record[k1][k2]...`` if it is a list (or ``kind``), else an empty one; a numpy array (a
+    summary straight from the runs, before JSON) counts as its list."""
     v = record
     for k in keys:
         v = v.get(k) if isinstance(v, dict) else None
+    if kind is list and isinstance(v, np.ndarray):
+        v = v.tolist()
     return v if isinstance(v, kind) else kind()
 
 

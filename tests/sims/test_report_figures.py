@@ -128,3 +128,18 @@ def test_parts_missing(tmp_path, empty):
     s = {key: empty for key in ("angles", "correlations", "scope", "first_layer", "permutation", "xnor", "twins",
                                 "ternary", "dynamics", "histograms")}
     assert_pngs(draw_all(s, tmp_path))
+
+
+def test_arrays_straight_from_the_runs_are_drawn(tmp_path):
+    """The paper's figure reads its histogram from numpy arrays too (a summary before JSON)."""
+    import numpy as np
+
+    from sims import report_figures
+
+    hist = {"seed": 0, "layers": [{"name": "dense1", "d": 4, "units": 2, "points": 40,
+                                   "counts": np.arange(16).reshape(4, 4), "x_edges": np.linspace(-1, 1, 5),
+                                   "y_edges": np.linspace(-2, 2, 5), "slope": 1.0, "intercept": 0.0, "r": 0.9}]}
+    path = tmp_path / "paper.png"
+    report_figures.plot_paper_figure(hist, path)
+    assert path.stat().st_size > 0
+    assert report_figures._list(hist["layers"][0], "counts") == np.arange(16).reshape(4, 4).tolist()
