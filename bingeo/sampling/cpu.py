@@ -4,7 +4,11 @@ Three layers, as everywhere in bingeo: the wrappers :func:`sample_cos_cpu`
 and :func:`sample_pair_cos_cpu` (validated specs in, chunks and streams
 chosen, output allocated), ``prange`` kernels over a fixed number of chunks,
 and scalar ``@njit`` helpers (one draw, one quantized coordinate, the
-running sums of a trial: :mod:`bingeo.sampling.cpu_trials`).
+running sums of a trial: :mod:`bingeo.sampling.cpu_trials`).  The kernels
+are two loops, over whole chunks or over segments of one-trial chunks,
+written once and inlined into a kernel per kind of trial (sign of normals,
+sign, any quantizer code, a pair); rotated sign, with its per-chunk
+buffers, has a loop of its own.
 
 Calls: a run is cut into kernel calls of a fraction of a second
 (:mod:`bingeo.sampling.calls`), batches of chunks or, when a chunk is one
@@ -43,12 +47,11 @@ from numba import njit, prange
 
 from bingeo.geometry import cosine
 from bingeo.quantize import haar_rotation
-from bingeo.quantize_jit import kbit_step, kbit_top_level
 from bingeo.sampling import sfc64, specs
-
 from bingeo.sampling.calls import run_chunk_batches, run_segments
-from bingeo.sampling.cpu_trials import (KBIT, LAPLACE, NORMAL, SIGN, STUDENT_T, TERNARY, UNIFORM, cos_from_sums,
-                                        pair_sums, quantized_sums, rotated_sign_cos_one, sign_sums, sign_sums_normal)
+from bingeo.sampling.cpu_trials import (cos_of_abs_sums, cos_of_sums, pair_step, quantized_step, rotated_sign_sums,
+                                        sign_normal_step, sign_step)
+from bingeo.sampling.trial_math import LAPLACE, NORMAL, STUDENT_T, UNIFORM, cos_from_sums, quantizer_params
 from bingeo.seeding import chunk_count, chunk_generators, chunk_sfc64_states
 
 __all__ = ["sample_cos_cpu", "sample_pair_cos_cpu", "chunk_trials", "CHUNK_DRAWS"]
@@ -78,122 +81,97 @@ def _store_state(words, s):
 
 
 # --------------------------------------------------------------------------
-# Whole-chunk kernels: prange over chunks, chunk c starting from the stream
-# state states[c] and writing trials [c m, (c + 1) m) of out
+# The two loops: whole chunks, or segments of one-trial chunks, for a kind of
+# trial given as a step and a finish (bingeo.sampling.cpu_trials).  numba
+# inlines a loop into each kernel below, with that kernel's step a constant:
+# a kernel per kind, cached on disk.  (A kernel taking the step as an
+# argument compiles to the same code, but numba's cache never finds it
+# again in another process.)
 # --------------------------------------------------------------------------
 
-@njit(cache=True, parallel=True)
-def _sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, out):
+@njit(inline="always")
+def _chunks(step, finish, states, d, trials, per_chunk, params, out):
+    """Chunk c starts from the stream state states[c] and writes trials
+    [c m, (c + 1) m) of out."""
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
         for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
-            a, q, s = sign_sums(s, d, dist_code, nu, 0.0, 0.0)
-            out[t] = cos_from_sums(a, q, float(d))
+            acc, s = step(s, 0, d, params, (0.0, 0.0, 0.0))
+            out[t] = finish(acc, d)
 
 
-@njit(cache=True, parallel=True)
-def _sign_cos_normal_kernel(states, d, trials, per_chunk, out):
-    # _sign_cos_kernel for normals: see sign_sums_normal for why apart
+@njit(inline="always")
+def _segments(step, finish, states, sums, d, begin, count, params, out):
+    """Chunk c is one trial; coordinates [begin, begin + count) continue the
+    sums[c] and the state states[c] (both updated), and the last segment
+    writes out[c]."""
     for c in prange(states.shape[0]):
-        s = sfc64.state_tuple(states[c])
-        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
-            a, q, s = sign_sums_normal(s, d, 0.0, 0.0)
-            out[t] = cos_from_sums(a, q, float(d))
+        acc, s = step(sfc64.state_tuple(states[c]), begin, count, params, (sums[c, 0], sums[c, 1], sums[c, 2]))
+        _store_state(states[c], s)
+        sums[c, 0], sums[c, 1], sums[c, 2] = acc
+        if begin + count == d:
+            out[c] = finish(acc, d)
 
 
 @njit(cache=True, parallel=True)
-def _quantized_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, q_code, p1, p2, out):
-    for c in prange(states.shape[0]):
-        s = sfc64.state_tuple(states[c])
-        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
-            wq, ww, qq, s = quantized_sums(s, 0, d, dist_code, nu, scales, isotropic, q_code, p1, p2, 0.0, 0.0, 0.0)
-            out[t] = cos_from_sums(wq, ww, qq)
+def _sign_normal_chunks(states, d, trials, per_chunk, params, out):
+    _chunks(sign_normal_step, cos_of_abs_sums, states, d, trials, per_chunk, params, out)
 
 
 @njit(cache=True, parallel=True)
-def _rotated_sign_cos_kernel(states, d, trials, per_chunk, dist_code, nu, scales, isotropic, rot_t, out):
+def _sign_normal_segments(states, sums, d, begin, count, params, out):
+    _segments(sign_normal_step, cos_of_abs_sums, states, sums, d, begin, count, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _sign_chunks(states, d, trials, per_chunk, params, out):
+    _chunks(sign_step, cos_of_abs_sums, states, d, trials, per_chunk, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _sign_segments(states, sums, d, begin, count, params, out):
+    _segments(sign_step, cos_of_abs_sums, states, sums, d, begin, count, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _quantized_chunks(states, d, trials, per_chunk, params, out):
+    _chunks(quantized_step, cos_of_sums, states, d, trials, per_chunk, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _quantized_segments(states, sums, d, begin, count, params, out):
+    _segments(quantized_step, cos_of_sums, states, sums, d, begin, count, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _pair_chunks(states, d, trials, per_chunk, params, out):
+    _chunks(pair_step, cos_of_sums, states, d, trials, per_chunk, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _pair_segments(states, sums, d, begin, count, params, out):
+    _segments(pair_step, cos_of_sums, states, sums, d, begin, count, params, out)
+
+
+@njit(cache=True, parallel=True)
+def _rotated_sign_chunks(states, d, trials, per_chunk, params, out):
+    """Whole chunks of ``rotated-sign`` (d <= 4096, so never segments), with
+    the chunk's two length-d buffers: a loop of its own, since a buffer made
+    inside the other loops would slow every kind's trials by its reference
+    counting."""
+    dist_code, nu, scales, isotropic, rot_t = params
     for c in prange(states.shape[0]):
         s = sfc64.state_tuple(states[c])
         w = np.empty(d)
         v = np.empty(d)
         for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
-            out[t], s = rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v)
-
-
-@njit(cache=True, parallel=True)
-def _pair_cos_kernel(states, d, trials, per_chunk, out):
-    for c in prange(states.shape[0]):
-        s = sfc64.state_tuple(states[c])
-        for t in range(c * per_chunk, min((c + 1) * per_chunk, trials)):
-            uv, uu, vv, s = pair_sums(s, d, 0.0, 0.0, 0.0)
-            out[t] = cos_from_sums(uv, uu, vv)
-
-
-# --------------------------------------------------------------------------
-# Segment kernels: chunk c is one trial; coordinates [begin, begin + count)
-# continue the sums[c] and the state states[c] (both updated), and the last
-# segment writes out[c]
-# --------------------------------------------------------------------------
-
-@njit(cache=True, parallel=True)
-def _sign_segment_kernel(states, sums, d, begin, count, dist_code, nu, out):
-    for c in prange(states.shape[0]):
-        a, q, s = sign_sums(sfc64.state_tuple(states[c]), count, dist_code, nu, sums[c, 0], sums[c, 1])
-        _store_state(states[c], s)
-        sums[c, 0], sums[c, 1] = a, q
-        if begin + count == d:
-            out[c] = cos_from_sums(a, q, float(d))
-
-
-@njit(cache=True, parallel=True)
-def _sign_normal_segment_kernel(states, sums, d, begin, count, out):
-    for c in prange(states.shape[0]):
-        a, q, s = sign_sums_normal(sfc64.state_tuple(states[c]), count, sums[c, 0], sums[c, 1])
-        _store_state(states[c], s)
-        sums[c, 0], sums[c, 1] = a, q
-        if begin + count == d:
-            out[c] = cos_from_sums(a, q, float(d))
-
-
-@njit(cache=True, parallel=True)
-def _quantized_segment_kernel(states, sums, d, begin, count, dist_code, nu, scales, isotropic, q_code, p1, p2,
-                              out):
-    for c in prange(states.shape[0]):
-        wq, ww, qq, s = quantized_sums(sfc64.state_tuple(states[c]), begin, begin + count, dist_code, nu, scales,
-                                       isotropic, q_code, p1, p2, sums[c, 0], sums[c, 1], sums[c, 2])
-        _store_state(states[c], s)
-        sums[c, 0], sums[c, 1], sums[c, 2] = wq, ww, qq
-        if begin + count == d:
-            out[c] = cos_from_sums(wq, ww, qq)
-
-
-@njit(cache=True, parallel=True)
-def _pair_segment_kernel(states, sums, d, begin, count, out):
-    for c in prange(states.shape[0]):
-        uv, uu, vv, s = pair_sums(sfc64.state_tuple(states[c]), count, sums[c, 0], sums[c, 1], sums[c, 2])
-        _store_state(states[c], s)
-        sums[c, 0], sums[c, 1], sums[c, 2] = uv, uu, vv
-        if begin + count == d:
-            out[c] = cos_from_sums(uv, uu, vv)
+            a, sq, s = rotated_sign_sums(s, d, dist_code, nu, scales, isotropic, rot_t, w, v)
+            out[t] = cos_from_sums(a, sq, float(d))
 
 
 # --------------------------------------------------------------------------
 # Wrappers
 # --------------------------------------------------------------------------
-
-def _thresholds(quantizer, dist) -> tuple[int, float, float]:
-    """Quantizer code and its two parameters in the units of the draws
-    (before the per-coordinate scale): the ternary threshold; the k-bit step
-    and top level (in steps)."""
-    sd = dist.sd
-    if quantizer.kind in ("sign", "xnor"):
-        return SIGN, 0.0, 0.0
-    if quantizer.kind == "ternary":
-        return TERNARY, quantizer.tau * sd, 0.0
-    if quantizer.kind == "kbit":
-        return KBIT, kbit_step(quantizer.k, quantizer.clip * sd), kbit_top_level(quantizer.k)
-    raise ValueError(f"quantizer: {quantizer.label!r} has no CPU kernel")  # pragma: no cover
-
 
 def _draw_numpy(gen, d, dist):
     """d coordinates from a Generator with numpy, in the kernel's order."""
@@ -222,35 +200,28 @@ def _custom_cos(gens, d, trials, per_chunk, dist, quantizer, out):
             out[t] = cosine(w, q) if np.any(w) and np.any(q) else math.nan
 
 
-def _run_whole(kernel, args, states, d, trials, per_chunk, out):
-    """``kernel(states, d, trials, per_chunk, *args, out)`` on batches of
-    chunks, each call a fraction of a second (:mod:`bingeo.sampling.calls`)."""
-    def call(c0, c1):
+def _run(kernels, params, states, d, trials, per_chunk, out):
+    """``kernels = (chunks, segments)`` of a kind of trial over every chunk, in
+    calls of a fraction of a second (:mod:`bingeo.sampling.calls`): batches
+    of whole chunks, or, when a chunk is one trial, groups of trials a
+    segment of coordinates at a time."""
+    chunks_kernel, segments_kernel = kernels
+    if per_chunk == 1 and segments_kernel is not None:
+        group = {}
+
+        def segment(t0, t1, begin, count):
+            if begin == 0:  # a new group of trials: fresh running sums
+                group["sums"] = np.zeros((t1 - t0, 3))
+            segments_kernel(states[t0:t1], group["sums"], d, begin, count, params, out[t0:t1])
+
+        run_segments(segment, n_trials=states.shape[0], d=d)
+        return
+
+    def chunks(c0, c1):
         t0, t1 = c0 * per_chunk, min(c1 * per_chunk, trials)
-        kernel(states[c0:c1], d, t1 - t0, per_chunk, *args, out[t0:t1])
+        chunks_kernel(states[c0:c1], d, t1 - t0, per_chunk, params, out[t0:t1])
 
-    run_chunk_batches(call, n_chunks=states.shape[0], chunk_draws=per_chunk * d)
-
-
-def _run_segmented(kernel, args, states, d, out):
-    """``kernel(states, sums, d, begin, count, *args, out)`` on groups of
-    one-trial chunks, coordinate segment after segment, so that a trial of
-    any length returns to Python every fraction of a second."""
-    group = {}
-
-    def call(t0, t1, begin, count):
-        if begin == 0:  # a new group of trials: fresh running sums
-            group["sums"] = np.zeros((t1 - t0, 3))
-        kernel(states[t0:t1], group["sums"], d, begin, count, *args, out[t0:t1])
-
-    run_segments(call, n_trials=states.shape[0], d=d)
-
-
-def _run(whole_kernel, segment_kernel, args, states, d, trials, per_chunk, out):
-    if per_chunk == 1 and segment_kernel is not None:
-        _run_segmented(segment_kernel, args, states, d, out)
-    else:
-        _run_whole(whole_kernel, args, states, d, trials, per_chunk, out)
+    run_chunk_batches(chunks, n_chunks=states.shape[0], chunk_draws=per_chunk * d)
 
 
 def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarray:
@@ -283,16 +254,16 @@ def sample_cos_cpu(d: int, trials: int, *, dist, quantizer, seed=0) -> np.ndarra
     states = chunk_sfc64_states(seed, n_chunks)
     if quantizer.kind == "rotated-sign":
         rot_t = np.ascontiguousarray(haar_rotation(d, seed).T)
-        _run_whole(_rotated_sign_cos_kernel, (dist_code, nu, scales, isotropic, rot_t), states, d, trials,
-                   per_chunk, out)
+        _run((_rotated_sign_chunks, None), (dist_code, nu, scales, isotropic, rot_t), states, d, trials,
+             per_chunk, out)
     elif quantizer.kind in ("sign", "xnor") and isotropic and dist_code == NORMAL:
-        _run(_sign_cos_normal_kernel, _sign_normal_segment_kernel, (), states, d, trials, per_chunk, out)
+        _run((_sign_normal_chunks, _sign_normal_segments), (), states, d, trials, per_chunk, out)
     elif quantizer.kind in ("sign", "xnor") and isotropic:
-        _run(_sign_cos_kernel, _sign_segment_kernel, (dist_code, nu), states, d, trials, per_chunk, out)
+        _run((_sign_chunks, _sign_segments), (dist_code, nu), states, d, trials, per_chunk, out)
     else:
-        q_code, p1, p2 = _thresholds(quantizer, dist)
-        _run(_quantized_cos_kernel, _quantized_segment_kernel,
-             (dist_code, nu, scales, isotropic, q_code, p1, p2), states, d, trials, per_chunk, out)
+        q_code, threshold_or_step, top_level = quantizer_params(quantizer, dist.sd)
+        _run((_quantized_chunks, _quantized_segments), (dist_code, nu, scales, isotropic, q_code, threshold_or_step, top_level),
+             states, d, trials, per_chunk, out)
     return out
 
 
@@ -310,5 +281,5 @@ def sample_pair_cos_cpu(d: int, trials: int, *, seed=0) -> np.ndarray:
     out = np.empty(trials, dtype=np.float64)
     if trials:
         states = chunk_sfc64_states(seed, chunk_count(trials, per_chunk))
-        _run(_pair_cos_kernel, _pair_segment_kernel, (), states, d, trials, per_chunk, out)
+        _run((_pair_chunks, _pair_segments), (), states, d, trials, per_chunk, out)
     return out

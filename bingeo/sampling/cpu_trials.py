@@ -16,21 +16,13 @@ u_1, v_1, u_2, v_2, ... in turn.
 
 from __future__ import annotations
 
-import math
-
 from numba import njit
 
-from bingeo.quantize_jit import kbit_level, sign_scalar, ternary_scalar
 from bingeo.sampling import sfc64
+from bingeo.sampling.trial_math import LAPLACE, NORMAL, UNIFORM, cos_from_sums, quantize_scalar
 
-__all__ = ["NORMAL", "UNIFORM", "LAPLACE", "STUDENT_T", "SIGN", "TERNARY", "KBIT", "cos_from_sums",
-           "sign_sums", "sign_sums_normal", "quantized_sums", "pair_sums", "rotated_sign_cos_one"]
-
-NORMAL, UNIFORM, LAPLACE, STUDENT_T = 0, 1, 2, 3
-"""Distribution codes of the kernels."""
-
-SIGN, TERNARY, KBIT = 0, 1, 2
-"""Quantizer codes of the kernels."""
+__all__ = ["sign_sums", "sign_sums_normal", "quantized_sums", "pair_sums", "rotated_sign_sums", "sign_normal_step",
+           "sign_step", "quantized_step", "pair_step", "cos_of_abs_sums", "cos_of_sums"]
 
 
 @njit(cache=True, inline="always")
@@ -53,21 +45,6 @@ def _abs_draw(s, dist_code, nu):
         return sfc64.abs_standard_normal(s)
     x, s = _draw(s, dist_code, nu)
     return abs(x), s
-
-
-@njit(cache=True)
-def cos_from_sums(wq, ww, qq):
-    """cos = w.q / sqrt(w.w q.q), clipped to [-1, 1] (rounding can pass 1 by
-    an ulp); NaN when either vector is zero, where the angle is undefined
-    (a ternary quantizer with a high threshold zeroes every coordinate).
-
-    >>> cos_from_sums(1.0, 4.0, 1.0), math.isnan(cos_from_sums(0.0, 4.0, 0.0))
-    (0.5, True)
-    """
-    if ww > 0.0 and qq > 0.0:
-        c = wq / math.sqrt(ww * qq)
-        return min(1.0, max(-1.0, c))
-    return math.nan
 
 
 @njit(cache=True)
@@ -99,24 +76,20 @@ def sign_sums_normal(s, n, a, q):
 
 
 @njit(cache=True)
-def quantized_sums(s, begin, end, dist_code, nu, scales, isotropic, q_code, p1, p2, wq, ww, qq):
+def quantized_sums(s, begin, end, dist_code, nu, scales, isotropic, q_code, threshold_or_step, top_level,
+                   wq, ww, qq):
     """(w.q, w.w, q.q, new state) continued over coordinates ``begin`` to
-    ``end`` - 1, w_i = scale_i x draw.
+    ``end`` - 1, w_i = scale_i x draw, q_i by
+    :func:`bingeo.sampling.trial_math.quantize_scalar`.
 
-    The thresholds p1, p2 (in units of the draws) scale with scale_i.  k-bit
-    levels are kept in units of the step (:func:`bingeo.quantize_jit.kbit_level`,
-    p1 the step, p2 the top level), which leaves the cosine unchanged and
-    keeps q.q finite for any clip."""
+    The ternary threshold or k-bit step (in units of the draws) scales with
+    scale_i; k-bit levels are kept in units of the step, which leaves the
+    cosine unchanged and keeps q.q finite for any clip."""
     for i in range(begin, end):
         scale = 1.0 if isotropic else scales[i]
         x, s = _draw(s, dist_code, nu)
         w = scale * x
-        if q_code == SIGN:
-            q = sign_scalar(w)
-        elif q_code == TERNARY:
-            q = ternary_scalar(w, p1 * scale)
-        else:
-            q = scale * kbit_level(w, p1 * scale, p2)
+        q = quantize_scalar(w, q_code, threshold_or_step, top_level, scale)
         wq += w * q
         ww += w * w
         qq += q * q
@@ -137,11 +110,12 @@ def pair_sums(s, n, uv, uu, vv):
 
 
 @njit(cache=True)
-def rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v):
-    """cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) with v = R w
-    (R orthogonal: w.q = v.sign(v), |q| = sqrt(d)): (cos, new state).
-    rot_t = R^T, so row j of rot_t is column j of R and v accumulates column
-    by column; w and v are the chunk's length-d buffers."""
+def rotated_sign_sums(s, d, dist_code, nu, scales, isotropic, rot_t, w, v):
+    """(sum |v_i|, sum v_i^2, new state) with v = R w for one whole trial:
+    cos(w, R^T sign(R w)) = sum |v_i| / sqrt(d sum v_i^2) (R orthogonal:
+    w.q = v.sign(v), |q| = sqrt(d)).  rot_t = R^T, so row j of rot_t is
+    column j of R and v accumulates column by column; w and v are the
+    chunk's length-d buffers."""
     for i in range(d):
         x, s = _draw(s, dist_code, nu)
         w[i] = (1.0 if isotropic else scales[i]) * x
@@ -155,4 +129,56 @@ def rotated_sign_cos_one(s, d, dist_code, nu, scales, isotropic, rot_t, w, v):
     for i in range(d):
         a += abs(v[i])
         sq += v[i] * v[i]
-    return cos_from_sums(a, sq, float(d)), s
+    return a, sq, s
+
+
+# --------------------------------------------------------------------------
+# Steps: the sums above behind one signature, so that one loop of
+# bingeo.sampling.cpu runs every kind of trial but rotated sign.  A step
+# continues the three running sums ``acc`` over coordinates [begin, begin +
+# count) and returns them with the new state; ``params`` is the kind's tuple
+# of parameters.  A finish turns the sums of a whole trial into its cosine.
+# --------------------------------------------------------------------------
+
+@njit(cache=True)
+def sign_normal_step(s, begin, count, params, acc):
+    """Sign of standard normals (``params`` empty): (sum |w_i|, sum w_i^2, 0)."""
+    a, q, s = sign_sums_normal(s, count, acc[0], acc[1])
+    return (a, q, 0.0), s
+
+
+@njit(cache=True)
+def sign_step(s, begin, count, params, acc):
+    """Sign of any iid law, ``params = (dist_code, nu)``: (sum |w_i|, sum w_i^2, 0)."""
+    dist_code, nu = params
+    a, q, s = sign_sums(s, count, dist_code, nu, acc[0], acc[1])
+    return (a, q, 0.0), s
+
+
+@njit(cache=True)
+def quantized_step(s, begin, count, params, acc):
+    """Any quantizer code, ``params = (dist_code, nu, scales, isotropic, q_code,
+    threshold_or_step, top_level)``: (w.q, w.w, q.q)."""
+    dist_code, nu, scales, isotropic, q_code, threshold_or_step, top_level = params
+    wq, ww, qq, s = quantized_sums(s, begin, begin + count, dist_code, nu, scales, isotropic, q_code,
+                                   threshold_or_step, top_level, acc[0], acc[1], acc[2])
+    return (wq, ww, qq), s
+
+
+@njit(cache=True)
+def pair_step(s, begin, count, params, acc):
+    """Two independent standard normal vectors (``params`` empty): (u.v, u.u, v.v)."""
+    uv, uu, vv, s = pair_sums(s, count, acc[0], acc[1], acc[2])
+    return (uv, uu, vv), s
+
+
+@njit(cache=True)
+def cos_of_abs_sums(acc, d):
+    """The cosine of sign from (sum |w_i|, sum w_i^2): sum |w_i| / sqrt(d sum w_i^2)."""
+    return cos_from_sums(acc[0], acc[1], float(d))
+
+
+@njit(cache=True)
+def cos_of_sums(acc, d):
+    """The cosine from (w.q, w.w, q.q)."""
+    return cos_from_sums(acc[0], acc[1], acc[2])

@@ -95,7 +95,8 @@ def _block_sum3(a, b, c, tid, nthreads):
 # --------------------------------------------------------------------------
 
 @cuda.jit
-def _sample_cos_cuda_kernel(key, d, first, stop, dist_code, nu, scales, aniso, quant_code, p1, p2, out):
+def _sample_cos_cuda_kernel(key, d, first, stop, dist_code, nu, scales, aniso, quant_code, threshold_or_step,
+                            top_level, out):
     sh_wq = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_ww = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
     sh_qq = cuda.shared.array(MAX_THREADS_PER_BLOCK, float64)
@@ -115,14 +116,14 @@ def _sample_cos_cuda_kernel(key, d, first, stop, dist_code, nu, scales, aniso, q
                 i = 2 * p
                 scale = scales[i] if aniso else 1.0
                 w = c0 * scale
-                q = quantize_scalar(w, quant_code, p1, p2, scale)
+                q = quantize_scalar(w, quant_code, threshold_or_step, top_level, scale)
                 wq += w * q
                 ww += w * w
                 qq += q * q
                 if i + 1 < d:
                     scale = scales[i + 1] if aniso else 1.0
                     w = c1 * scale
-                    q = quantize_scalar(w, quant_code, p1, p2, scale)
+                    q = quantize_scalar(w, quant_code, threshold_or_step, top_level, scale)
                     wq += w * q
                     ww += w * w
                     qq += q * q
@@ -274,7 +275,7 @@ def _run_cos(params: SamplerParams, threads_per_block, blocks) -> np.ndarray:
         nblocks, tpb = _launch_shape(params.trials, d, threads_per_block, blocks, DEFAULT_MAX_BLOCKS)
         kernel = _sample_cos_cuda_kernel[nblocks, tpb]
         _launch_in_batches(lambda first, stop: kernel(params.key, d, first, stop, params.dist_code, params.nu, scales,
-                                                      params.aniso, params.quant_code, params.p1, params.p2, out),
+                                                      params.aniso, params.quant_code, params.threshold_or_step, params.top_level, out),
                            params.trials, d)
     return out.copy_to_host()
 

@@ -31,7 +31,7 @@ __all__ = ["sample_cos_xoroshiro", "sample_pair_cos_xoroshiro"]
 
 
 @njit(cache=True)
-def _lane_sums(key, trial, lane, d, dist_code, nu, scales, aniso, quant_code, p1, p2):
+def _lane_sums(key, trial, lane, d, dist_code, nu, scales, aniso, quant_code, threshold_or_step, top_level):
     """(sum w q, sum w^2, sum q^2) over the coordinates of one lane."""
     s0, s1 = stream_state(key, trial * LANES + lane)
     wq = 0.0
@@ -43,14 +43,14 @@ def _lane_sums(key, trial, lane, d, dist_code, nu, scales, aniso, quant_code, p1
         i = 2 * p
         scale = scales[i] if aniso else 1.0
         w = c0 * scale
-        q = quantize_scalar(w, quant_code, p1, p2, scale)
+        q = quantize_scalar(w, quant_code, threshold_or_step, top_level, scale)
         wq += w * q
         ww += w * w
         qq += q * q
         if i + 1 < d:
             scale = scales[i + 1] if aniso else 1.0
             w = c1 * scale
-            q = quantize_scalar(w, quant_code, p1, p2, scale)
+            q = quantize_scalar(w, quant_code, threshold_or_step, top_level, scale)
             wq += w * q
             ww += w * w
             qq += q * q
@@ -60,14 +60,14 @@ def _lane_sums(key, trial, lane, d, dist_code, nu, scales, aniso, quant_code, p1
 
 @njit(cache=True, parallel=True)
 def _sample_cos_xoroshiro_kernel(key, d, trials, dist_code, nu, scales, aniso,
-                                 quant_code, p1, p2, out):
+                                 quant_code, threshold_or_step, top_level, out):
     for t in prange(trials):
         wq = 0.0
         ww = 0.0
         qq = 0.0
         for lane in range(min(LANES, (d + 1) // 2)):
             a, b, c = _lane_sums(key, t, lane, d, dist_code, nu, scales, aniso,
-                                 quant_code, p1, p2)
+                                 quant_code, threshold_or_step, top_level)
             wq += a
             ww += b
             qq += c
@@ -132,7 +132,7 @@ def _run_cos(params: SamplerParams) -> np.ndarray:
         _sample_cos_xoroshiro_kernel(
             params.key, params.d, params.trials, params.dist_code, params.nu,
             params.scales, params.aniso, params.quant_code,
-            params.p1, params.p2, out)
+            params.threshold_or_step, params.top_level, out)
     return out
 
 

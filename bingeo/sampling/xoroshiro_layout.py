@@ -4,6 +4,8 @@ coordinate of which trial, and the per-coordinate math done on each draw.
 The CUDA kernels (:mod:`bingeo.sampling.cuda`) and their CPU twin
 (:mod:`bingeo.sampling.xoroshiro_cpu`) both follow this layout and call the
 scalar ``@njit`` helpers below, so the twin reproduces the GPU draw for draw.
+The codes, the quantized coordinate and the final cosine are those of every
+sampler (:mod:`bingeo.sampling.trial_math`), re-exported here.
 
 Layout
 ------
@@ -32,12 +34,9 @@ draw.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
-from bingeo.quantize_jit import kbit_level, sign_scalar, ternary_scalar
 from bingeo.sampling.xoroshiro import (
     laplace_from_uniform,
     normal_from_uniforms,
@@ -47,6 +46,8 @@ from bingeo.sampling.xoroshiro import (
     uniform_open01,
     xoroshiro128p_next,
 )
+from bingeo.sampling.trial_math import (KBIT, LAPLACE, NORMAL, SIGN, STUDENT_T, TERNARY, UNIFORM, cos_from_sums,
+                                        quantize_scalar)
 from bingeo.seeding import as_seed_sequence
 
 __all__ = [
@@ -68,14 +69,16 @@ __all__ = [
 LANES = 256
 """xoroshiro128+ streams per trial."""
 
-DIST_NORMAL = 0
-DIST_UNIFORM = 1
-DIST_LAPLACE = 2
-DIST_T = 3
+# The codes of bingeo.sampling.trial_math, under this layout's names.
+DIST_NORMAL = NORMAL
+DIST_UNIFORM = UNIFORM
+DIST_LAPLACE = LAPLACE
+DIST_T = STUDENT_T
 
-QUANT_SIGN = 0
-QUANT_TERNARY = 1
-QUANT_KBIT = 2
+QUANT_SIGN = SIGN
+QUANT_TERNARY = TERNARY
+QUANT_KBIT = KBIT
+
 
 def stream_key(seed) -> np.uint64:
     """The 64-bit key all streams of one call derive from:
@@ -130,52 +133,6 @@ def draw_pair(dist_code, nu, s0, s1):
         return c0, c1, s0, s1
     z0, z1 = normal_from_uniforms(u1, u2)
     return z0, z1, s0, s1
-
-
-@njit(cache=True)
-def quantize_scalar(w, quant_code, p1, p2, scale):
-    """q(w) for one coordinate with scale factor ``scale``, by the shared
-    scalar quantizers of :mod:`bingeo.quantize_jit` (sign(+-0.0) = +1).
-
-    ``QUANT_SIGN``: sign(w).  ``QUANT_TERNARY``: sign(w) if |w| > p1 * scale
-    else 0 (p1 = tau sd).  ``QUANT_KBIT``: the k-bit mid-rise quantizer with
-    step p1 * scale, in units of p1 (``kbit_level``: a cosine does not change
-    when q is scaled, and these levels neither overflow nor underflow when
-    squared), times ``scale``; p2 is the top level (2^k - 1) / 2 in steps.
-
-    Examples
-    --------
-    >>> quantize_scalar(-0.0, QUANT_SIGN, 0.0, 0.0, 1.0)
-    1.0
-    >>> quantize_scalar(0.5, QUANT_TERNARY, 0.5, 0.0, 1.0)
-    0.0
-    >>> quantize_scalar(0.3, QUANT_KBIT, 0.5, 1.5, 1.0)
-    0.5
-    """
-    if quant_code == QUANT_TERNARY:
-        return ternary_scalar(w, p1 * scale)
-    if quant_code == QUANT_KBIT:
-        return scale * kbit_level(w, p1 * scale, p2)
-    return sign_scalar(w)
-
-
-@njit(cache=True)
-def cos_from_sums(dot, norm2_a, norm2_b):
-    """``dot / sqrt(norm2_a * norm2_b)`` clipped to [-1, 1] (rounding can
-    pass 1 by an ulp); NaN when a norm is zero, where the angle is undefined,
-    as the CPU backend gives.
-
-    Examples
-    --------
-    >>> cos_from_sums(3.0, 9.0, 1.0)
-    1.0
-    >>> cos_from_sums(0.0, 1.0, 0.0)
-    nan
-    """
-    if norm2_a > 0.0 and norm2_b > 0.0:
-        c = dot / math.sqrt(norm2_a * norm2_b)
-        return min(1.0, max(-1.0, c))
-    return math.nan
 
 
 @njit(cache=True)

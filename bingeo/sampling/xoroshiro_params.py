@@ -19,13 +19,11 @@ from bingeo.sampling.xoroshiro_layout import (
     DIST_NORMAL,
     DIST_T,
     DIST_UNIFORM,
-    QUANT_KBIT,
     QUANT_SIGN,
-    QUANT_TERNARY,
     stream_key,
 )
 from bingeo.quantize import haar_rotation
-from bingeo.quantize_jit import kbit_step, kbit_top_level
+from bingeo.sampling.trial_math import quantizer_params
 
 __all__ = ["SamplerParams", "sampler_params"]
 
@@ -43,8 +41,11 @@ class SamplerParams:
     aniso: bool
     sd: float
     quant_code: int
-    p1: float
-    p2: float
+    threshold_or_step: float
+    """The ternary threshold or the k-bit step, in units of the draws (see
+    :func:`bingeo.sampling.trial_math.quantizer_params`)."""
+    top_level: float
+    """The k-bit top level in steps; 0.0 for the other quantizers."""
     rotation: np.ndarray | None
 
 
@@ -97,17 +98,14 @@ def sampler_params(d, trials, *, dist="normal", quantizer="sign", seed=0) -> Sam
     quantizer = specs.parse_quantizer(quantizer)
     key = stream_key(seed)
     dist_code, nu, scales, aniso, sd = _dist_params(dist, d)
-    quant_code, p1, p2, rotation = QUANT_SIGN, 0.0, 0.0, None
+    quant_code, threshold_or_step, top_level, rotation = QUANT_SIGN, 0.0, 0.0, None
     if isinstance(quantizer, (specs.Sign, specs.XnorSign)):
         pass
     elif isinstance(quantizer, (specs.Ternary, specs.KBit)):
         if not math.isfinite(sd):
             raise ValueError(f"quantizer: {quantizer.label} sets its threshold in units of the standard "
                              f"deviation, which is infinite for dist {dist.label}; use t:NU with NU > 2")
-        if isinstance(quantizer, specs.Ternary):
-            quant_code, p1 = QUANT_TERNARY, quantizer.tau * sd
-        else:
-            quant_code, p1, p2 = QUANT_KBIT, kbit_step(quantizer.k, quantizer.clip * sd), kbit_top_level(quantizer.k)
+        quant_code, threshold_or_step, top_level = quantizer_params(quantizer, sd)
     elif isinstance(quantizer, specs.RotatedSign):
         if d > specs.ROTATED_SIGN_MAX_D:
             raise ValueError(f"d: rotated-sign holds a d x d rotation, so d must be <= "
@@ -120,5 +118,5 @@ def sampler_params(d, trials, *, dist="normal", quantizer="sign", seed=0) -> Sam
         raise ValueError(f"quantizer: the xoroshiro samplers do not support {quantizer!r}; "
                          f"accepted: {specs.QUANTIZER_CHOICES}")
     return SamplerParams(d=d, trials=trials, key=key, dist_code=dist_code, nu=nu, scales=scales,
-                         aniso=aniso, sd=float(sd), quant_code=quant_code, p1=float(p1),
-                         p2=float(p2), rotation=rotation)
+                         aniso=aniso, sd=float(sd), quant_code=quant_code,
+                         threshold_or_step=float(threshold_or_step), top_level=float(top_level), rotation=rotation)
