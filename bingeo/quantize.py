@@ -16,9 +16,8 @@ from bingeo.seeding import auxiliary_generator
 __all__ = ["sign", "ternarize", "kbit_quantize", "xnor_sign", "haar_rotation", "rotated_sign"]
 
 
-def _as_float_array(x, name: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    return arr
+def _as_float_array(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
 
 
 def sign(x) -> np.ndarray:
@@ -30,7 +29,7 @@ def sign(x) -> np.ndarray:
     >>> sign([-2.0, -0.0, 0.0, 3.0])
     array([-1.,  1.,  1.,  1.])
     """
-    x = _as_float_array(x, "x")
+    x = _as_float_array(x)
     out = np.where(x >= 0.0, 1.0, -1.0)
     return np.where(np.isnan(x), np.nan, out)
 
@@ -49,7 +48,7 @@ def ternarize(x, threshold) -> np.ndarray:
     >>> ternarize([-1.0, -0.5, 0.2, 0.5, 0.7], 0.5)
     array([-1.,  0.,  0.,  0.,  1.])
     """
-    x = _as_float_array(x, "x")
+    x = _as_float_array(x)
     thr = np.asarray(threshold, dtype=np.float64)
     if np.any(~(thr >= 0)):
         raise ValueError(f"threshold: must be >= 0 (and not NaN), got {threshold!r}")
@@ -70,7 +69,10 @@ def kbit_quantize(x, k: int, *, clip=1.0) -> np.ndarray:
     k : int
         bits, 1 <= k <= 16.
     clip : float or array_like
-        > 0, broadcast against ``x``.
+        > 0, broadcast against ``x``, in the units of ``x``.  (The samplers'
+        ``kbit:K:CLIP`` and :class:`bingeo.sampling.specs.KBit` take CLIP in
+        units of the coordinate's standard deviation instead: they quantize
+        with ``clip = CLIP * sd``.)
 
     Examples
     --------
@@ -79,7 +81,7 @@ def kbit_quantize(x, k: int, *, clip=1.0) -> np.ndarray:
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= int(k) <= 16:
         raise ValueError(f"k: must be an integer with 1 <= k <= 16, got {k!r}")
-    x = _as_float_array(x, "x")
+    x = _as_float_array(x)
     clip = np.asarray(clip, dtype=np.float64)
     if np.any(~(clip > 0)) or np.any(~np.isfinite(clip)):
         raise ValueError(f"clip: must be finite and > 0, got {clip!r}")
@@ -101,7 +103,7 @@ def xnor_sign(x, *, axis: int = -1) -> np.ndarray:
     >>> xnor_sign([1.0, -3.0])
     array([ 2., -2.])
     """
-    x = _as_float_array(x, "x")
+    x = _as_float_array(x)
     alpha = np.mean(np.abs(x), axis=axis, keepdims=True)
     return alpha * sign(x)
 
@@ -152,7 +154,7 @@ def rotated_sign(x, rotation) -> np.ndarray:
     >>> rotated_sign([0.5, -2.0], np.eye(2))
     array([ 1., -1.])
     """
-    x = _as_float_array(x, "x")
+    x = _as_float_array(x)
     rot = np.asarray(rotation, dtype=np.float64)
     if rot.ndim != 2 or rot.shape[0] != rot.shape[1] or rot.shape[0] != x.shape[-1]:
         raise ValueError(f"rotation: must be a square matrix of side {x.shape[-1]} (the length of x), got shape {rot.shape}")

@@ -26,7 +26,6 @@ __all__ = [
     "chunk_seed_sequences",
     "chunk_generators",
     "chunk_sfc64_states",
-    "chunk_state_words",
     "auxiliary_generator",
     "chunk_count",
     "make_generator",
@@ -126,25 +125,6 @@ def chunk_generators(seed, n_chunks: int) -> list:
     (3, True)
     """
     return [make_generator(s) for s in chunk_seed_sequences(seed, n_chunks)]
-
-
-def chunk_state_words(seed, n_chunks: int, words: int = 2) -> np.ndarray:
-    """``words`` uint64 seeding words per chunk, shape (n_chunks, words),
-    from the same per-chunk SeedSequences (for hand-written generators, as on
-    the GPU).  Never all zero.
-
-    Examples
-    --------
-    >>> chunk_state_words(0, 4).shape
-    (4, 2)
-    """
-    out = np.empty((int(n_chunks), int(words)), dtype=np.uint64)
-    for i, s in enumerate(chunk_seed_sequences(seed, n_chunks)):
-        state = s.generate_state(int(words), dtype=np.uint64)
-        if not state.any():  # pragma: no cover - probability 2**-128
-            state[0] = 1
-        out[i] = state
-    return out
 
 
 def auxiliary_generator(seed, index: int = 0) -> np.random.Generator:

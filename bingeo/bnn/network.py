@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import primitives as P
+from . import primitives
 from .architecture import LayerPlan, plan_layers
 from .config import ModelConfig
 from .initialization import initial_weights
@@ -261,10 +261,10 @@ class Network:
 
     def _activate(self, signal, binarize):
         if not binarize:
-            return P.hardtanh_forward(signal)
+            return primitives.hardtanh_forward(signal)
         if self.config.levels == 3:
-            return P.ternary_forward(signal, np.float32(self.config.threshold))
-        return P.sign_forward(signal)
+            return primitives.ternary_forward(signal, np.float32(self.config.threshold))
+        return primitives.sign_forward(signal)
 
     # ------------------------------------------------------------------
     # Forward and backward
@@ -324,7 +324,8 @@ class Network:
                 signal = signal.reshape(signal.shape[0], -1)
             w_eff = self.effective_weights(i, bw[i])
             alpha = self.output_scale(i, bw[i])
-            product = P.conv2d_forward(a, w_eff) if plan.kind == "conv" else P.dense_forward(a, w_eff)
+            product = (primitives.conv2d_forward(a, w_eff) if plan.kind == "conv"
+                       else primitives.dense_forward(a, w_eff))
             # XNOR-Net's alpha scales the product; BN(alpha z; eps) = BN(z; eps / alpha^2), and the
             # right side keeps equal integer sums equal and exact batch-norm ties exact
             pre = product if alpha is None else scale_units(product, alpha)
@@ -333,13 +334,13 @@ class Network:
             pool_cache = []
             for _ in range(plan.pools):
                 shape = z.shape
-                z, arg = P.maxpool2d_forward(z)
+                z, arg = primitives.maxpool2d_forward(z)
                 pool_cache.append((arg, shape))
             if training:
                 y, bn_cache = self._batchnorm_train(i, z, unit_eps, momentum)
             else:
-                y = P.batchnorm_forward_eval(z, self.running_mean[i], self.running_var[i], self.betas[i],
-                                             unit_eps)
+                y = primitives.batchnorm_forward_eval(z, self.running_mean[i], self.running_var[i],
+                                                      self.betas[i], unit_eps)
                 bn_cache = None
             if record:
                 records.append(LayerRecord(i, plan.name, plan.kind, a, signal, self.weights[i].copy(),
@@ -355,7 +356,7 @@ class Network:
 
     def _batchnorm_train(self, i, z, eps, momentum):
         """Batch statistics, and the running ones updated (unbiased variance)."""
-        y, mean, var, bn_cache = P.batchnorm_forward_train(z, self.betas[i], eps)
+        y, mean, var, bn_cache = primitives.batchnorm_forward_train(z, self.betas[i], eps)
         count = z.size // z.shape[1]
         unbiased = var * np.float32(count / max(count - 1, 1))
         self.running_mean[i] *= momentum
@@ -383,16 +384,16 @@ class Network:
         for i in range(len(self.layers) - 1, -1, -1):
             plan = self.layers[i]
             tape = self._cache[i]
-            dz, dbeta = P.batchnorm_backward(dy, tape.batchnorm)
+            dz, dbeta = primitives.batchnorm_backward(dy, tape.batchnorm)
             for arg, shape in reversed(tape.pools):
-                dz = P.maxpool2d_backward(np.ascontiguousarray(dz), arg, shape)
+                dz = primitives.maxpool2d_backward(np.ascontiguousarray(dz), arg, shape)
             dz = np.ascontiguousarray(dz)
             # dz is the gradient on the unscaled product (see forward); alpha's is sum(dz * product) / alpha
             dalpha = None if tape.scale is None else unit_sums(dz, tape.product) / tape.scale
             if plan.kind == "conv":
-                da, dw_eff = P.conv2d_backward(tape.input, tape.weights, dz)
+                da, dw_eff = primitives.conv2d_backward(tape.input, tape.weights, dz)
             else:
-                da, dw_eff = P.dense_backward(tape.input, tape.weights, dz)
+                da, dw_eff = primitives.dense_backward(tape.input, tape.weights, dz)
             if tape.quantized:
                 dw = self.weight_quantizer(i).latent_gradient(self.weights[i], dw_eff, dalpha)
             else:
@@ -401,7 +402,7 @@ class Network:
             grads[f"{plan.name}.beta"] = dbeta
             if i > 0:
                 # straight-through: d act(y) / dy = 1{|y| <= 1} for sign, ternary and hardtanh
-                dy = P.sign_backward(tape.signal, np.ascontiguousarray(da.reshape(tape.signal.shape)))
+                dy = primitives.sign_backward(tape.signal, np.ascontiguousarray(da.reshape(tape.signal.shape)))
                 dy = np.ascontiguousarray(dy.reshape(self._cache[i - 1].output_shape))
         return grads
 

@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import primitives as P
+from . import primitives
 from .checkpoint import (CHECKPOINT_FILE, CONFIG_FILE, CheckpointError, load_checkpoint,
                          read_config, save_checkpoint, save_model, write_config)
 from .config import TrainConfig
@@ -110,9 +110,9 @@ def loss_and_gradient(out: np.ndarray, labels: np.ndarray, loss: str):
     if loss == "hinge":
         targets = np.full(out.shape, -1.0, np.float32)
         targets[np.arange(len(labels)), labels] = 1.0
-        return P.squared_hinge_loss(out, targets)
+        return primitives.squared_hinge_loss(out, targets)
     if loss == "softmax":
-        return P.softmax_cross_entropy(out, labels)
+        return primitives.softmax_cross_entropy(out, labels)
     raise ValueError(f"loss: expected hinge or softmax, got {loss!r}")
 
 

@@ -330,6 +330,11 @@ class KBit:
     c = ``clip`` * sd: step s = 2c / 2^k, q(x) = s (floor(x/s) + 1/2) clipped
     to +-(c - s/2).  k = 1 is sign (times c/2).
 
+    ``clip`` is in units of the coordinate's standard deviation, as the
+    thresholds of every sampler quantizer are; :func:`bingeo.kbit_quantize`
+    takes its ``clip`` in the units of x.  On a coordinate of standard
+    deviation sd, ``KBit(k, clip)`` is ``kbit_quantize(x, k, clip=clip * sd)``.
+
     >>> KBit(2).label, KBit(3, clip=3.0).label
     ('kbit:2', 'kbit:3:3')
     """

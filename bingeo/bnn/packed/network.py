@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import primitives as P
+from .. import primitives
 from ..config import ModelConfig
 from .bits import pack_signs, pack_signs_channels_last
 from .conv import binary_conv3x3_signs
@@ -157,19 +157,19 @@ class PackedNetwork:
         """The first layer's sums after its pools, float32, by the engine's primitives."""
         layer = self.first
         if layer.kind == "conv":
-            z = P.conv2d_forward(x, layer.weights)
+            z = primitives.conv2d_forward(x, layer.weights)
         else:
-            z = P.dense_forward(x.reshape(x.shape[0], -1), layer.weights)
+            z = primitives.dense_forward(x.reshape(x.shape[0], -1), layer.weights)
         for _ in range(layer.pools):
-            z, _ = P.maxpool2d_forward(z)
+            z, _ = primitives.maxpool2d_forward(z)
         return z
 
     def _first_layer(self, x):
         """The first layer's batch-normalized output, as in ``Network.forward``
         (the scores when it is the output layer)."""
         layer = self.first
-        return P.batchnorm_forward_eval(self._first_sums(x), layer.running_mean, layer.running_var,
-                                        layer.beta, self._eps)
+        return primitives.batchnorm_forward_eval(self._first_sums(x), layer.running_mean, layer.running_var,
+                                                 layer.beta, self._eps)
 
     def _first_signs(self, x):
         """The first layer's packed activations: the engine's sums, pooled,
@@ -202,7 +202,7 @@ class PackedNetwork:
                 a = binary_dense_signs(a.reshape(a.shape[0], -1), layer.words, layer.fan_in, layer.thresholds)
         out = self.layers[-1]
         z = binary_dense_sums(a.reshape(a.shape[0], -1), out.words, out.fan_in).astype(np.float32)
-        return P.batchnorm_forward_eval(z, out.running_mean, out.running_var, out.beta, self._eps)
+        return primitives.batchnorm_forward_eval(z, out.running_mean, out.running_var, out.beta, self._eps)
 
     scores = forward
 

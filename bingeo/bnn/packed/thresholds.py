@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import primitives as P
+from .. import primitives
 
 __all__ = ["sign_thresholds", "float_sign_thresholds", "CANDIDATES_PER_CALL"]
 
@@ -44,7 +44,8 @@ def _as_feature(name: str, v, units: int) -> np.ndarray:
 def _engine_signs(z, mean, var, beta, eps, first_unit=0):
     """sign(BN(z)) by the engine's own functions, z (candidates, units) float32
     for units ``first_unit...``; raises where a sign is NaN (non-finite statistics)."""
-    signs = P.sign_forward(P.batchnorm_forward_eval(np.ascontiguousarray(z), mean, var, beta, eps))
+    normalized = primitives.batchnorm_forward_eval(np.ascontiguousarray(z), mean, var, beta, eps)
+    signs = primitives.sign_forward(normalized)
     nan = np.isnan(signs).any(axis=0)
     if nan.any():
         u = int(np.argmax(nan))
