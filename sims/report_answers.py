@@ -16,20 +16,23 @@ ANSWERS_START = "<!-- answers-start -->"
 ANSWERS_END = "<!-- answers-end -->"
 
 
-def _counts(tests, more: str, less: str, same: str = "not resolved") -> str:
-    c = count_verdicts(tests)
-    parts = [f"{c['more']} {more}" if c["more"] else "", f"{c['less']} {less}" if c["less"] else "",
-             f"{c['same']} {same}" if c["same"] else ""]
-    return ", ".join(p for p in parts if p) + f" (of {len(tests)})"
+def _counts(tests, more: str, less: str, same: str = "not resolved", names=None) -> str:
+    """``k more, m less, n same (of N)``; with ``names``, each count followed by its layers."""
+    groups = {"more": [], "less": [], "same": [], "untested": []}
+    for i, t in enumerate(tests):
+        key = "untested" if not t else "same" if not t["resolved"] else "more" if t["diff"] > 0 else "less"
+        groups[key].append(names[i] if names else "")
+    parts = [f"{len(groups[k])} {word}" + (f" ({layer_list(groups[k])})" if names else "")
+             for k, word in (("more", more), ("less", less), ("same", same)) if groups[k]]
+    return ", ".join(parts) + f" (of {len(tests)})"
 
 
 def _dynamics_line(dyn: dict) -> str:
     ends = []
     for v in dyn.values():
-        band = [r["name"] for r in v["layers"] if r["final_in_band"]]
         c = count_verdicts([r["final_vs_theory"] for r in v["layers"]])
         ends.append(f"`{v['recipe']}` from {v['init']}: {c['more']} above, {c['less']} below, {c['same']} not "
-                    f"resolved, in the band: {layer_list(band)}")
+                    "resolved")
     return "; ".join(ends)
 
 
@@ -49,7 +52,7 @@ def answers(s: dict, ctx: dict) -> list[str]:
         f"**Main network**: test accuracy {main['mean']:.3f} ± {main['sd']:.3f} over {main['seeds']} seeds "
         f"(`{ctx['plan']['main_arch']}`, {ctx['plan']['main_epochs']} epochs of `{ctx['recipe']}`).",
         f"- **Angle preservation.** Trained layers against the Gaussian 37 degrees at their fan-in: "
-        f"{_counts([r['vs_theory'] for r in a], 'above', 'below')}; mean angles "
+        f"{_counts([r['vs_theory'] for r in a], 'above', 'below', names=[r['name'] for r in a])}; mean angles "
         f"{span([r['angle_deg']['mean'] for r in a], '.1f')} degrees (section 1).",
         f"- **Training decides the geometry.** At the end of `{ctx['plan']['dynamics_arch']}`'s "
         f"{ctx['plan']['dynamics_epochs']} epochs, layers against the Gaussian cosine: {_dynamics_line(dyn)} "
@@ -57,10 +60,11 @@ def answers(s: dict, ctx: dict) -> list[str]:
         f"- **Dot-product preservation.** corr(A.W^c, A^b.W^b) in the hidden layers: "
         f"{span([r['measured']['mean'] for r in both])}; against the isotropic theory "
         f"{_counts([r['vs_isotropic'] for r in both], 'higher', 'lower')}; the Gaussian arcsine prediction "
-        f"{_counts([r['vs_gaussian'] for r in both], 'over', 'under', 'within 2 SE')}, the second-moment "
-        f"prediction {_counts([r['vs_second_moment'] for r in both], 'over', 'under', 'within 2 SE')} (section 2).",
-        f"- **Every layer binarized, not one.** One layer continuous against the whole network continuous: "
-        f"{_counts([r['test'] for r in scope], 'higher with one layer', 'lower with one layer')} (section 3).",
+        f"{_counts([r['vs_gaussian'] for r in both], 'over', 'under', 'not resolved')}, the second-moment "
+        f"prediction {_counts([r['vs_second_moment'] for r in both], 'over', 'under', 'not resolved')} (section 2).",
+        "- **Every layer binarized, not one.** One layer continuous against the whole network continuous: "
+        + _counts([r["test"] for r in scope], "higher with one layer", "lower with one layer",
+                  names=[r["name"] for r in scope]) + " (section 3).",
         f"- **XNOR-Net's scale under batch norm.** Accuracy with alpha minus without: "
         f"{diff_cell(x['accuracy_test'], '.4f')}, {verdict(x['accuracy_test'], 'higher', 'lower', 'not resolved')}"
         " (section 6).",
@@ -74,6 +78,6 @@ def answers(s: dict, ctx: dict) -> list[str]:
         f"- **Permuting the inputs per sample.** The first layer's corr(A.W^c, A.W^b) moves by "
         f"{diff_cell(perm)} ({'resolved' if perm['resolved'] else 'not resolved'}) (section 5).",
         f"- **Ternary.** Layers against ternary theory at their threshold: "
-        f"{_counts([r['vs_theory'] for r in te], 'above', 'below')} (section 8).",
+        f"{_counts([r['vs_theory'] for r in te], 'above', 'below', names=[r['name'] for r in te])} (section 8).",
     ]
     return ["## What this report answers", "", ANSWERS_START, ""] + [line for line in lines] + ["", ANSWERS_END, ""]

@@ -259,7 +259,7 @@ def plot_scope(rows, path):
             ax.annotate("*", (i, 1.0), ha="center", va="top", fontsize=12)
         low = [m - s for key in ("one_layer", "all_layers") for m, s in zip(*_mean_sd(rows, key))]
         ax.set(ylabel=f"corr(continuous, binary), {SD}", ylim=(_lower_limit(low, default=0.5), 1.0),
-               title="binary pre-activations against continuous ones\n(* paired difference resolved, |diff| > 2 SE)")
+               title="binary pre-activations against continuous ones\n(* paired difference resolved, |diff| > t SE)")
         _legend(ax, below=0.2)
         _save(fig, path)
 

@@ -33,7 +33,7 @@ def strip_arrays(obj):
     return obj
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=16)
 def load_report_data(spec: DataSpec):
     """The data set of ``spec``, the training part cut to ``train_samples`` (a seeded subset)."""
     import dataclasses

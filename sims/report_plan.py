@@ -7,7 +7,10 @@ on a local process pool or on a Dask cluster (:func:`bingeo.sweep.run_jobs`).
 
 Every experiment that trains runs over ``seeds`` training seeds; the seeds
 of a report run with ``--seed S`` are ``S * seeds + k``, so two reports with
-different ``--seed`` share no training run (and no data split).
+different ``--seed`` share no training run.  Each seed also draws its own
+data split (for data sets that are split by a seed), so the spread over seeds
+holds the split's share of the variation, and a paired comparison compares
+runs on one split.
 """
 
 from __future__ import annotations
@@ -113,14 +116,16 @@ def training_seeds(report_seed: int, count: int) -> list[int]:
 
 
 def plan_jobs(sizes: dict, data: DataSpec, report_seed: int) -> list[Job]:
-    """Every training run of a report, longest first (so a pool ends together)."""
+    """Every training run of a report, longest first (so a pool ends together); ``data``'s seed is
+    replaced by each run's training seed."""
     from bingeo.bnn import TrainConfig
 
     seeds = training_seeds(report_seed, sizes["seeds"])
     samples = sizes["samples"]
 
     def job(group, variant, seed, measures, **config):
-        return Job(group, variant, seed, TrainConfig(seed=seed, **config).to_dict(), data, tuple(measures), samples)
+        return Job(group, variant, seed, TrainConfig(seed=seed, **config).to_dict(),
+                   dataclasses.replace(data, seed=seed), tuple(measures), samples)
 
     main = dict(architecture=sizes["main_arch"], epochs=sizes["main_epochs"])
     compare = dict(architecture=sizes["compare_arch"], epochs=sizes["compare_epochs"])

@@ -98,11 +98,9 @@ def dynamics(s: dict, ctx: dict) -> list[str]:
                          r["first_epoch_in_band"] if r["first_epoch_in_band"] is not None else "never",
                          f(series["clip_share"]["mean"][-1]), f(series["excess_kurtosis"]["mean"][-1], ".2f")))
         c = count_verdicts([r["final_vs_theory"] for r in v["layers"]])
-        band = [r["name"] for r in v["layers"] if r["final_in_band"]]
         sentences.append(f"`{v['recipe']}` from {v['init']} (test accuracy {pm(v['accuracy'], '.3f')}): "
                          f"{c['more']} of {len(v['layers'])} layers end above the Gaussian cosine (resolved), "
-                         f"{c['less']} below, {c['same']} not resolved; inside theory's band at the end: "
-                         f"{layer_list(band)}; at the clip at the end: "
+                         f"{c['less']} below, {c['same']} not resolved; at the clip at the end: "
                          f"{span([r['series']['clip_share']['mean'][-1] for r in v['layers']])}.")
     epochs = next(iter(dyn.values()))["epochs"][-1] if dyn else 0
     return [
@@ -146,6 +144,7 @@ def environment(s: dict, ctx: dict) -> list[str]:
                      [("CPU", m.get("cpu")), ("instruction sets", " ".join(m.get("cpu_flags", [])) or "-"),
                       ("logical CPUs", m.get("logical_cpus")), ("numba threads", m.get("numba_threads")),
                       ("numba CPU target", m.get("numba_cpu_name") or "host"), ("BLAS", blas),
-                      ("workers", ctx["workers"]), ("platform", m.get("platform")), ("versions", versions), ("wall time", f"{ctx['seconds']} s")]),
+                      ("workers", ctx["workers"]), ("platform", m.get("platform")), ("versions", versions),
+                      ("wall time", f"{ctx['seconds']} s")]),
             "", "Training and the measurements give the same bits for any thread count and CPU target; the few "
             "results that depend on the machine are listed in docs/bnn_layers.md.", ""]

@@ -3,7 +3,7 @@
 Every experiment that trains is summarized over its training seeds (mean and
 sd); every comparison is one of :func:`bingeo.uncertainty.compare_seeds`
 (against theory, paired seeds, or independent runs) with the rule
-:data:`bingeo.uncertainty.RESOLVE_Z`: resolved when |difference| > 2 SE.
+:data:`bingeo.uncertainty.RESOLVE_LEVEL`: resolved when |difference| > t SE, Student's t at 5%.
 The markdown (:mod:`sims.report_sections`) writes its conclusions from the
 ``resolved`` flags and signs computed here, never from fixed prose.
 """
@@ -90,7 +90,8 @@ def _spread_slope(runs) -> dict:
     theory_slope = runs[0]["angles"]["spread_fit"]["theory_fit_slope"]
     return {"slope": _spread(slopes), "theory_fit_slope": theory_slope,
             "points": runs[0]["angles"]["spread_fit"]["points"],
-            "vs_half": compare_seeds(slopes, reference=-0.5)}
+            # the null is the exact theory's slope at these d: the sd falls like d^(-1/2) only as d grows
+            "vs_theory": compare_seeds(slopes, reference=theory_slope)}
 
 
 def _correlations(runs, key="correlations", levels=2) -> list[dict]:

@@ -9,8 +9,9 @@ and E[sign(w)^2] = 1)
 
     cos = (p + (1 - p) m1) / sqrt(p + (1 - p) m2),
 
-with ``m1 = E|X|``, ``m2 = E X^2`` of the interior law X.  The interior law is modelled as the maximum-entropy law on (-1, 1) with the
-interior's measured second moment ``m2``: density proportional to
+with ``m1 = E|X|``, ``m2 = E X^2`` of the interior law X.  The interior law is
+modelled as the maximum-entropy law on (-1, 1) with the interior's measured
+second moment ``m2``: density proportional to
 exp(-k x^2), one parameter fitted, so the model *predicts* ``m1`` and with it
 the cosine.  As k runs from +oo to -oo the law goes from a narrow Gaussian
 through the uniform law (k = 0, m2 = 1/3) to mass crowding the edges:

@@ -61,7 +61,8 @@ def test_compare_seeds_paired_is_the_paired_t_statistic():
     b = [0.90, 0.92, 0.91, 0.90, 0.93]
     t = compare_seeds(a, b, paired=True)
     assert t["z_score"] == pytest.approx(ttest_rel(a, b).statistic, rel=1e-12)
-    assert t["resolved"] == (abs(t["diff"]) > 2 * t["se"])
+    assert t["critical"] == pytest.approx(2.7764451, rel=1e-6)          # Student's t, 4 df, 97.5%
+    assert t["resolved"] == (abs(t["diff"]) > t["critical"] * t["se"])
 
 
 def test_compare_seeds_independent_is_welchs_statistic():
@@ -94,3 +95,17 @@ def test_difference_test_without_an_se_resolves_nothing():
 
     assert not difference_test(1.0, float("nan"))["resolved"]
     assert not difference_test(1.0, 0.0)["resolved"]
+
+
+def test_compare_seeds_resolves_as_students_t_test_at_5_percent():
+    """Resolved exactly when scipy's t test gives p < 0.05 (paired, one-sample and Welch)."""
+    from scipy.stats import ttest_1samp, ttest_ind, ttest_rel
+
+    from bingeo.uncertainty import compare_seeds
+
+    rng = np.random.default_rng(12)
+    for _ in range(200):
+        a, b = rng.normal(0, 1, 5), rng.normal(rng.normal(0, 1.5), rng.uniform(0.5, 2), 5)
+        assert compare_seeds(a, b, paired=True)["resolved"] == (ttest_rel(a, b).pvalue < 0.05)
+        assert compare_seeds(a, reference=0.7)["resolved"] == (ttest_1samp(a, 0.7).pvalue < 0.05)
+        assert compare_seeds(a, b)["resolved"] == (ttest_ind(a, b, equal_var=False).pvalue < 0.05)
