@@ -23,11 +23,9 @@ records after the run's metadata.  ``python -m sims.report`` runs them all.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 
-import numpy as np
 
 from sims.cli import (ArgumentParser, CliError, add_seed_flag, atomic_write_json, check_outputs, format_table,
                       nonnegative_int, output_path, positive_int, run_main, run_metadata)
@@ -50,7 +48,7 @@ def measure(command: str, net, x, *, seed: int = 0) -> dict:
     :func:`sims.cli.atomic_write_json` converts) with theory's predictions
     beside the measurements (:mod:`sims.geometry_vs_theory`).
     """
-    from bingeo import analysis as ba
+    from bingeo import analysis
     from sims.geometry_vs_theory import angle_rows, correlation_rows, spread_fit
 
     levels, threshold = net.config.levels, net.config.threshold
@@ -58,17 +56,17 @@ def measure(command: str, net, x, *, seed: int = 0) -> dict:
         rows = angle_rows(net)
         return {"layers": rows, "spread_fit": spread_fit(rows), "levels": levels, "threshold": threshold}
     if command == "correlations":
-        layers = ba.dot_correlations(net, x, seed=seed)
+        layers = analysis.dot_correlations(net, x, seed=seed)
         return {"layers": correlation_rows(layers, levels=levels), "levels": levels}
     if command == "scope":
-        rows = ba.one_layer_vs_all_layers(net, x)
+        rows = analysis.one_layer_vs_all_layers(net, x)
         return {"layers": [_strip(r) for r in rows]}
     if command == "first-layer":
-        return ba.first_layer_remedies(net, x, seed=seed)
+        return analysis.first_layer_remedies(net, x, seed=seed)
     if command == "permutation":
-        return ba.permutation_correlations(net, x, seed=seed)
+        return analysis.permutation_correlations(net, x, seed=seed)
     if command == "xnor":
-        return ba.xnor_scale_invariance(net, x)
+        return analysis.xnor_scale_invariance(net, x)
     raise ValueError(f"command: expected one of {MODEL_COMMANDS}, got {command!r}")
 
 
@@ -258,7 +256,7 @@ def _train_config(args):
 def run(args) -> dict:
     """Run one sub-command; returns its records."""
     import theory
-    from bingeo import analysis as ba
+    from bingeo import analysis
 
     if args.command in MODEL_COMMANDS:
         dataset, seed, data_dir = training_data_args(args.model)
@@ -287,10 +285,10 @@ def run(args) -> dict:
     config = _train_config(args)
     try:
         if args.command == "train-first-layer":
-            return ba.first_layer_accuracy(data, config, seeds=range(args.seeds))
+            return analysis.first_layer_accuracy(data, config, seeds=range(args.seeds))
         if args.command == "train-xnor":
-            return ba.xnor_scale_training(data, config, seeds=range(args.seeds), x=x)
-        result = ba.latent_vs_continuous(data, config, seed=args.seed)
+            return analysis.xnor_scale_training(data, config, seeds=range(args.seeds), x=x)
+        result = analysis.latent_vs_continuous(data, config, seed=args.seed)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     for layer in result["layers"]:

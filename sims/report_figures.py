@@ -2,150 +2,26 @@
 
 Each function takes one part of the summary (:func:`sims.report_summary.summarize`) and a path, draws with
 matplotlib's Agg backend and writes the file whole or not at all.  Error bars are +- 1 sd over training seeds;
-a missing number (None, NaN) leaves a hole in the figure, never an exception.
+a missing number (None, NaN) leaves a hole in the figure, never an exception.  The shared pieces are in
+:mod:`sims.report_figure_parts`; the training-dynamics figure and the paper's figure in
+:mod:`sims.report_figures_training`.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.colors import LogNorm  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-import theory  # noqa: E402
-from sims.cli import atomic_savefig  # noqa: E402
-from sims.report_sections import KIND_LABELS  # noqa: E402
+import theory
+from sims.report_figure_parts import (_STYLE, SD, UNIFORM_COS, VARIANT_LABELS, _bars, _degree_axis, _dict,
+                                      _floats, _fmt, _legend, _list, _lower_limit, _mean_sd, _num, _plain_log,
+                                      _points, _rows, _save, _test_text, _ticks, plt)
+from sims.report_figures_training import plot_dynamics, plot_paper_figure
+from sims.report_sections import KIND_LABELS
 
 __all__ = ["plot_angles", "plot_correlations", "plot_scope", "plot_first_layer", "plot_permutation", "plot_xnor",
            "plot_twins", "plot_ternary", "plot_dynamics", "plot_paper_figure"]
-
-_STYLE = {"figure.dpi": 100, "font.size": 9, "axes.titlesize": 10, "axes.grid": True, "grid.alpha": 0.3}
-SD = "mean ± sd over seeds"
-UNIFORM_COS = math.sqrt(3) / 2  # cos(w, sign w) of i.i.d. uniform coordinates (Glorot-uniform) as d grows
-
-VARIANT_LABELS = {"none": "as is", "fixed": "fixed\npermutation", "per_sample": "per-sample\npermutation"}
-
-
-def _num(record, *keys) -> float:
-    """``record[k1][k2]...`` as a float; NaN where a key, a value or a number is missing (None, NaN, inf), so
-    that a figure draws what exists."""
-    v = record
-    for k in keys:
-        if isinstance(v, dict):
-            v = v.get(k)
-        elif isinstance(v, (list, tuple)) and isinstance(k, int) and -len(v) <= k < len(v):
-            v = v[k]
-        else:
-            return math.nan
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-        return math.nan
-    return float(v) if math.isfinite(v) else math.nan
-
-
-def _list(record, *keys, kind=list):
-    """``record[k1][k2]...`` if it is a list (or ``kind``), else an empty one; a numpy array (a
-    summary straight from the runs, before JSON) counts as its list."""
-    v = record
-    for k in keys:
-        v = v.get(k) if isinstance(v, dict) else None
-    if kind is list and isinstance(v, np.ndarray):
-        v = v.tolist()
-    return v if isinstance(v, kind) else kind()
-
-
-_dict = functools.partial(_list, kind=dict)  # the same walk, ending at a dict
-
-
-def _rows(record, *keys) -> list[dict]:
-    """The dicts of the list at ``keys``: a hole in a list of layers stays a row that draws nothing."""
-    return [r if isinstance(r, dict) else {} for r in _list(record, *keys)]
-
-
-def _floats(values) -> np.ndarray:
-    return np.array([_num(v) for v in values], dtype=float)
-
-
-def _mean_sd(rows, *keys) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the seed mean and sd (0 where unknown: no bar) of the spread at ``keys``, or the number there."""
-    at = [_dict(r, *keys) for r in rows]
-    mean = [_num(a, "mean") if a else _num(r, *keys) for a, r in zip(at, rows)]
-    return np.array(mean, dtype=float), np.nan_to_num([_num(a, "sd") for a in at], nan=0.0)
-
-
-def _fmt(value, spec=".3f") -> str:
-    return format(value, spec) if math.isfinite(value) else "?"
-
-
-def _ticks(rows) -> list[str]:
-    return [f"{r.get('name', i)}\nd={_fmt(_num(r, 'd'), '.0f')}" for i, r in enumerate(rows)]
-
-
-def _test_text(test) -> str:
-    """A stated test as ``diff ± SE``, starred when resolved."""
-    return "" if not isinstance(test, dict) else (
-        f"{_fmt(_num(test, 'diff'), '+.3f')} ± {_fmt(_num(test, 'se'))}{' *' if test.get('resolved') else ''}")
-
-
-def _lower_limit(values, *, default=0.5):
-    """A bottom for a correlation axis: ``default``, or lower to show every finite value."""
-    low = min([v for v in np.ravel(values) if math.isfinite(v)], default=math.inf)
-    return default if low >= default + 0.02 else max(-1.0, math.floor((low - 0.05) * 10) / 10)
-
-
-def _degree_axis(ax):
-    """The cosine ticks labelled again on the right as degrees (arccos would crowd its own ticks near 1)."""
-    sec = ax.secondary_yaxis("right", ylabel="angle (degrees)")
-    sec.yaxis.set_major_formatter(FuncFormatter(lambda c, _: f"{math.degrees(math.acos(min(1, max(-1, c)))):.1f}"))
-
-
-def _plain_log(axis):
-    """Plain numbers on a log axis (0.02, not 2 x 10^-2); minor ticks labelled only within one decade."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if np.ptp(np.log10(axis.get_view_interval())) < 1
-                                           else ""))
-
-
-def _legend(ax, below=None, **kw):
-    """A legend, or none where every series is a hole; ``below`` puts it under the axes, that far down."""
-    if below is not None:
-        kw = {"loc": "upper center", "bbox_to_anchor": (0.5, -below), "ncol": 2, **kw}
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(**{"fontsize": 7, **kw})
-
-
-def _save(fig, path):
-    fig.tight_layout()
-    atomic_savefig(fig, path, bbox_inches="tight")  # keeps the legends placed outside the axes
-    plt.close(fig)
-
-
-def _bars(ax, rows, series, *, width=0.76, ticks=None):
-    """Per row, a bar of each seed spread of ``series`` ((key, colour, label), ...) with +- sd."""
-    x, step = np.arange(len(rows)), width / max(1, len(series))
-    for k, (key, colour, label) in enumerate(series):
-        mean, sd = _mean_sd(rows, key)
-        ax.bar(x + (k - (len(series) - 1) / 2) * step, mean, step, yerr=sd, capsize=2, color=colour, label=label)
-    ax.set_xticks(x, ticks or _ticks(rows), fontsize=9 if ticks else 7)
-
-
-def _points(ax, rows, series, *, width=0.8, ticks=None):
-    """Per row, seed spreads side by side, ``series`` of (keys, marker, colour, label[, hollow]); returns lows."""
-    x, step, drawn = np.arange(len(rows)), width / max(1, len(series)), []
-    for k, (keys, marker, colour, label, *hollow) in enumerate(series):
-        mean, sd = _mean_sd(rows, *keys)
-        ax.errorbar(x + (k - (len(series) - 1) / 2) * step, mean, yerr=sd, fmt=marker, color=colour, capsize=2,
-                    ms=5, label=label, mfc="none" if hollow and hollow[0] else None)
-        drawn += list(mean - sd)
-    ax.set_xticks(x, ticks or _ticks(rows), fontsize=9 if ticks else 7)
-    ax.set_xlim(-0.5, max(1, len(rows)) - 0.5)
-    return drawn
 
 
 def plot_angles(angles, path, *, ternary_rows=None):
@@ -420,83 +296,4 @@ def plot_ternary(ternary, path):
         bx.set(ylabel="correlation over units", ylim=(_lower_limit(drawn, default=0.8), 1.0),
                title="ternary net: dot-product correlations")
         _legend(bx, below=0.2, ncol=3, fontsize=6)
-        _save(fig, path)
-
-
-def plot_dynamics(dynamics, path):
-    """Experiment 9 (dynamics.png): latent weights over training, per recipe and initialization.
-
-    Above, each layer's mean cos(W^c, W^b) per epoch with the Gaussian theory at its d (dashed, same colour), its
-    band +- 2 sd / sqrt(units) and sqrt(3)/2 of the uniform law; below, the share of latent weights at the clip."""
-    records = [(k, v) for k, v in (dynamics.items() if isinstance(dynamics, dict) else ()) if isinstance(v, dict)]
-    with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(2, max(1, len(records)), figsize=(2.7 * max(1, len(records)) + 1.0, 6.0),
-                                 sharex="col", sharey="row", squeeze=False)
-        for (key, record), top, bottom in zip(records, axes[0], axes[1]):
-            epochs = _floats(_list(record, "epochs"))
-            for i, layer in enumerate(_rows(record, "layers")):
-                for ax, field in ((top, "mean_cos"), (bottom, "clip_share")):
-                    mean = _floats(_list(layer, "series", field, "mean"))
-                    sd = np.nan_to_num(_floats(_list(layer, "series", field, "sd")), nan=0.0)
-                    x = epochs[: mean.size] if epochs.size >= mean.size else np.arange(mean.size, dtype=float)
-                    ax.plot(x, mean, color=f"C{i}", lw=1.5)
-                    if sd.size == mean.size:  # a share is never negative, whatever its sd
-                        ax.fill_between(x, mean - sd if field == "mean_cos" else np.maximum(mean - sd, 0), mean + sd,
-                                        color=f"C{i}", alpha=0.25, lw=0)
-                th, band = _num(layer, "theory_mean_cos"), _num(layer, "band")
-                if math.isfinite(th):
-                    top.axhline(th, color=f"C{i}", ls="--", lw=1)
-                    top.axhspan(th - band, th + band, color=f"C{i}", alpha=0.08, lw=0)
-            top.axhline(UNIFORM_COS, color="k", ls=":", lw=1)
-            acc = _dict(record, "accuracy")
-            top.set_title(f"{record.get('recipe', key)}\nfrom {record.get('init', '?')}\naccuracy "
-                          f"{_fmt(_num(acc, 'mean'))} ± {_fmt(_num(acc, 'sd'))}", fontsize=9)
-            bottom.set_xlabel("epoch")
-        axes[0, 0].set_ylabel("mean cos(W^c, W^b) of the layer")
-        axes[1, 0].set_ylabel("share of latent weights at the clip")
-        _degree_axis(axes[0, -1])
-        layers = next((_rows(v, "layers") for _, v in records), [])
-        handles = [Line2D([], [], color=f"C{i}", lw=1.5, label=t.replace("\n", " (") + ")")
-                   for i, t in enumerate(_ticks(layers))]
-        handles += [Line2D([], [], color="0.5", alpha=0.4, lw=8, label=f"shaded: {SD}"),
-                    Line2D([], [], color="0.3", ls="--", lw=1, label="Gaussian theory at d ± 2 sd / sqrt(units)"),
-                    Line2D([], [], color="k", ls=":", lw=1, label="sqrt(3)/2: uniform law")]
-        fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 6))
-        _save(fig, path)
-
-
-def plot_paper_figure(histograms, path):
-    """Experiment 10 (paper_figure.png): the paper's figure, A.W^b against A.W^c, per layer.
-
-    Over every unit, position and held-out sample of one seed: log colours (empty bins blank), fitted line, r."""
-    layers = _rows(histograms, "layers")
-    with plt.rc_context(_STYLE):
-        shape = (math.ceil(max(1, len(layers)) / 4), min(4, max(1, len(layers))))  # deep networks wrap
-        fig, axes = plt.subplots(*shape, figsize=(4.2 * shape[1], 3.4 * shape[0] + 0.3), squeeze=False)
-        for ax in axes.flat[len(layers):]:
-            ax.set_visible(False)
-        for ax, layer in zip(axes.flat, layers):
-            try:
-                counts = np.array(layer.get("counts"), dtype=float)  # None (a hole) becomes NaN, drawn blank
-            except (TypeError, ValueError):
-                counts = np.empty((0, 0))
-            edges = [_floats(_list(layer, key)) for key in ("x_edges", "y_edges")]
-            filled = np.ma.masked_where(~(counts > 0), counts)
-            ax.grid(False)
-            if counts.ndim == 2 and filled.count() and all(e.size == n + 1 and np.all(np.diff(e) > 0)
-                                                           for e, n in zip(edges, counts.shape)):
-                (xe, ye), slope, intercept = edges, _num(layer, "slope"), _num(layer, "intercept")
-                mesh = ax.pcolormesh(xe, ye, filled.T, norm=LogNorm(vmin=filled.min(), vmax=max(filled.max(), 1.0)))
-                bar = fig.colorbar(mesh, ax=ax, label="points per bin (log scale)")
-                _plain_log(bar.ax.yaxis)
-                if math.isfinite(slope) and math.isfinite(intercept):
-                    ax.plot(xe[[0, -1]], slope * xe[[0, -1]] + intercept, color="C3", lw=1,
-                            label=f"least squares: y = {slope:.3f} x {'+-'[intercept < 0]} {abs(intercept):.3f}")
-                    # the points lie along the line: the corner it leaves empty holds the legend
-                    _legend(ax, loc="lower right" if slope >= 0 else "lower left")
-                ax.set(xlim=(xe[0], xe[-1]), ylim=(ye[0], ye[-1]))
-            ax.set(title=f"{layer.get('name', '?')} (d={_fmt(_num(layer, 'd'), '.0f')}): r = {_fmt(_num(layer, 'r'))}",
-                   xlabel="A.W^c", ylabel="A.W^b")
-        seed = _num(histograms, "seed")
-        fig.suptitle("A.W^b against A.W^c, per layer" + (f" (seed {seed:.0f})" if math.isfinite(seed) else ""))
         _save(fig, path)

@@ -48,26 +48,26 @@ def load_report_data(spec: DataSpec):
 
 
 def _correlation_summary(net, x, seed) -> list[dict]:
-    from bingeo import analysis as ba
+    from bingeo import analysis
 
     return [{"name": layer["name"], "d": layer["d"],
              **{k: {"mean": v["mean"], "se": v["se"]} for k, v in layer["correlations"].items()}}
-            for layer in ba.dot_correlations(net, x, seed=seed)]
+            for layer in analysis.dot_correlations(net, x, seed=seed)]
 
 
 def _measure_network(net, x, seed) -> dict:
     """Experiments 1-6 and the paper's figure on one trained binary network."""
-    from bingeo import analysis as ba
+    from bingeo import analysis
     from sims.geometry_vs_theory import angle_rows, correlation_rows, spread_fit
 
     angles = angle_rows(net)
     return {"angles": {"layers": strip_arrays(angles), "spread_fit": spread_fit(angles)},
-            "correlations": strip_arrays(correlation_rows(ba.dot_correlations(net, x, seed=seed))),
-            "scope": strip_arrays(ba.one_layer_vs_all_layers(net, x)),
-            "first_layer": strip_arrays(ba.first_layer_remedies(net, x, seed=seed)),
-            "permutation": ba.permutation_correlations(net, x, seed=seed),
-            "xnor": ba.xnor_scale_invariance(net, x),
-            "histograms": ba.preactivation_histograms(net, x, seed=seed)}
+            "correlations": strip_arrays(correlation_rows(analysis.dot_correlations(net, x, seed=seed))),
+            "scope": strip_arrays(analysis.one_layer_vs_all_layers(net, x)),
+            "first_layer": strip_arrays(analysis.first_layer_remedies(net, x, seed=seed)),
+            "permutation": analysis.permutation_correlations(net, x, seed=seed),
+            "xnor": analysis.xnor_scale_invariance(net, x),
+            "histograms": analysis.preactivation_histograms(net, x, seed=seed)}
 
 
 def run_job(job: Job) -> dict:
@@ -77,7 +77,7 @@ def run_job(job: Job) -> dict:
     ``train_accuracy``, ``test_images``, ``seconds`` and one entry per
     measure (see :class:`sims.report_plan.Job`).
     """
-    from bingeo import analysis as ba
+    from bingeo import analysis
     from bingeo.bnn import TrainConfig
     from bingeo.bnn.train import train_model
     from sims.geometry_vs_theory import angle_rows, correlation_rows
@@ -87,7 +87,7 @@ def run_job(job: Job) -> dict:
     config = TrainConfig.from_dict(job.config)
     out = {"group": job.group, "variant": job.variant, "seed": job.seed, "test_images": int(len(data.y_test))}
     if "dynamics" in job.measures:
-        dyn = ba.weight_dynamics(config, data)
+        dyn = analysis.weight_dynamics(config, data)
         out.update(test_accuracy=dyn["test_accuracy"], train_accuracy=dyn["train_accuracy"],
                    dynamics=dyn["epochs"])
         out["seconds"] = round(time.perf_counter() - t0, 2)
@@ -104,7 +104,7 @@ def run_job(job: Job) -> dict:
         out["angles"] = strip_arrays(angles)
     if "correlations" in job.measures:
         if net.config.levels == 3:
-            out["correlations"] = strip_arrays(correlation_rows(ba.dot_correlations(net, x, seed=analysis_seed),
+            out["correlations"] = strip_arrays(correlation_rows(analysis.dot_correlations(net, x, seed=analysis_seed),
                                                                 levels=3))
         else:
             out["correlation_summary"] = _correlation_summary(net, x, analysis_seed)

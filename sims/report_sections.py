@@ -14,8 +14,7 @@ import math
 from bingeo.analysis import CORRELATION_KINDS
 from sims.report_text import count_verdicts, diff_cell, f, layer_list, md_table, pm, span, verdict
 
-__all__ = ["KIND_LABELS", "SECTIONS", "header", "angles", "correlations", "scope", "first_layer", "permutation",
-           "xnor", "twins", "ternary", "dynamics", "paper_figure", "environment"]
+__all__ = ["KIND_LABELS", "header", "angles", "correlations", "scope", "first_layer", "permutation"]
 
 KIND_LABELS = {"wc_wb": "corr(A.W^c, A.W^b)", "wb_abwb": "corr(A.W^b, A^b.W^b)",
                "wc_abwb": "corr(A.W^c, A^b.W^b)"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bingeo.analysis import CORRELATION_KINDS
 from sims.report_sections import KIND_LABELS
-from sims.report_text import count_verdicts, diff_cell, f, layer_list, md_table, pm, span, verdict
+from sims.report_text import count_verdicts, diff_cell, f, md_table, pm, span, verdict
 
 __all__ = ["xnor", "twins", "ternary", "dynamics", "paper_figure", "environment"]
 
