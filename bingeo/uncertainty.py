@@ -30,7 +30,7 @@ import numbers
 import numpy as np
 
 __all__ = ["mean_se", "angle_se", "binomial_se", "wilson_interval", "RESOLVE_Z", "RESOLVE_LEVEL", "difference_test",
-           "compare_seeds", "t_critical"]
+           "compare_seeds", "t_critical", "chance_count"]
 
 RESOLVE_Z = 2.0
 """:func:`difference_test`'s default rule for an SE known from theory: resolved when |difference| > 2 SE."""
@@ -229,3 +229,19 @@ def _describe(tag: str, values: np.ndarray) -> dict:
     n = int(values.size)
     return {f"mean_{tag}": float(values.mean()) if n else math.nan,
             f"sd_{tag}": float(values.std(ddof=1)) if n > 1 else math.nan, f"n_{tag}": n}
+
+
+def chance_count(n: int, rate: float = 1 - RESOLVE_LEVEL, level: float = RESOLVE_LEVEL) -> int:
+    """How many of ``n`` tests of true null hypotheses come out resolved, at most, in ``level`` of runs.
+
+    The ``level`` quantile of Binomial(n, rate): with every prediction exact, a family of ``n`` tests
+    at a 5% rule resolves more than this many only in 5% of runs.  A family with at most this many
+    resolved differences is what chance gives.
+
+    >>> chance_count(10), chance_count(18), chance_count(0)
+    (2, 3, 0)
+    """
+    from scipy.stats import binom
+
+    n = _count(n, "n")
+    return int(binom.ppf(level, n, rate)) if n else 0

@@ -131,8 +131,8 @@ def markdown(result: dict, ctx: dict) -> str:
     return "\n".join(line for section in sections for line in section(s, ctx))
 
 
-def write_report(out: Path, result: dict, meta: dict, ctx: dict) -> list[Path]:
-    """Write report.md, report.json and the figures into ``out``."""
+def write_report(out: Path, result: dict, meta: dict, ctx: dict, *, json_too: bool = True) -> list[Path]:
+    """Write report.md, report.json (unless ``json_too`` is false) and the figures into ``out``."""
     from sims import report_figures as fig
     from sims.cli import json_ready
 
@@ -149,9 +149,10 @@ def write_report(out: Path, result: dict, meta: dict, ctx: dict) -> list[Path]:
     fig.plot_ternary(s["ternary"], out / "ternary.png")
     fig.plot_dynamics(s["dynamics"], out / "dynamics.png")
     fig.plot_paper_figure(s["histograms"], out / "paper_figure.png")
-    atomic_write_json(out / "report.json", {"metadata": meta, **result})
+    if json_too:
+        atomic_write_json(out / "report.json", {"metadata": meta, **result})
     atomic_write_text(out / "report.md", markdown(result, ctx) + "\n")
-    return [out / name for name in REPORT_FILES]
+    return [out / name for name in REPORT_FILES if json_too or name != "report.json"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,9 +185,48 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local worker processes (default: one per core; 1 runs in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="run the trainings on a Dask cluster, e.g. tcp://HOST:8786 (needs bingeo[dask])")
+    p.add_argument("--render-again", action="store_true",
+                   help="write the figures and report.md of --out again from its report.json, training nothing "
+                        "(after a change to the text or the figures)")
     add_seed_flag(p)
     add_progress_flags(p)
     return p
+
+
+def _command_line(arguments: dict) -> str:
+    """The flags a run was given, from its recorded arguments (those not at their default)."""
+    defaults = vars(build_parser().parse_args(["--out", "x"]))
+    given = []
+    for key, value in arguments.items():
+        if key in defaults and value != defaults[key] or key == "out":
+            flag = "--" + key.replace("_", "-")
+            given.append(flag if value is True else f"{flag} {value}")
+    return " ".join(given)
+
+
+def _context(result: dict, meta: dict) -> dict:
+    """What the text needs beside the numbers, from the run's metadata."""
+    from bingeo.bnn.recipes import DEFAULT_RECIPE
+
+    arguments = meta.get("arguments", {})
+    return {"plan": result["plan"], "dataset": result["dataset"], "command": _command_line(arguments),
+            "time_utc": meta["time_utc"], "version": meta["versions"]["bingeo"], "seed": meta.get("seed"),
+            "recipe": DEFAULT_RECIPE, "machine": meta["machine"], "seconds": result.get("seconds"),
+            "workers": arguments.get("scheduler") or arguments.get("workers") or "one per core"}
+
+
+def render_again(out: Path) -> list[Path]:
+    """Write ``out``'s figures and report.md again from its report.json (the numbers unchanged)."""
+    import json
+
+    try:
+        data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        meta = data.pop("metadata")
+        if meta.get("command") != "sims.report" or "summary" not in data:
+            raise ValueError("not written by python -m sims.report")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CliError(f"--render-again: {out / 'report.json'}: {exc}") from None
+    return write_report(out, data, meta, _context(data, meta), json_too=False)
 
 
 def main(argv=None) -> int:
@@ -197,6 +237,10 @@ def main(argv=None) -> int:
         out = Path(args.out)
         if out.exists() and not out.is_dir():
             raise CliError(f"--out: {out} exists and is not a folder")
+        if args.render_again:
+            for path in render_again(out):
+                print(path)
+            return
         check_outputs([("--out", str(out / "report.json"))])
         if args.scheduler is not None and args.workers is not None:
             raise CliError("--workers: not with --scheduler (the cluster's workers run the trainings)")
@@ -207,15 +251,8 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         with Progress(1, "report", quiet=args.quiet) as bar:
             result = run(args, progress=bar)
-        seconds = round(time.perf_counter() - t0, 1)
-        result["seconds"] = seconds
-        from bingeo.bnn.recipes import DEFAULT_RECIPE
-
-        ctx = {"plan": result["plan"], "dataset": result["dataset"], "command": " ".join(sys.argv[1:]) or "",
-               "time_utc": meta["time_utc"], "version": meta["versions"]["bingeo"], "seed": args.seed,
-               "recipe": DEFAULT_RECIPE, "machine": meta["machine"], "seconds": seconds,
-               "workers": args.scheduler or args.workers or "one per core"}
-        for path in write_report(out, result, meta, ctx):
+        result["seconds"] = round(time.perf_counter() - t0, 1)
+        for path in write_report(out, result, meta, _context(result, meta)):
             print(path)
 
     return run_main(parser.prog, body)

@@ -8,6 +8,7 @@ can show the answers of several reports side by side.
 
 from __future__ import annotations
 
+from bingeo.uncertainty import chance_count
 from sims.report_text import count_verdicts, diff_cell, layer_list, span, verdict
 
 __all__ = ["ANSWERS_START", "ANSWERS_END", "answers"]
@@ -25,6 +26,14 @@ def _counts(tests, more: str, less: str, same: str = "not resolved", names=None)
     parts = [f"{len(groups[k])} {word}" + (f" ({layer_list(groups[k])})" if names else "")
              for k, word in (("more", more), ("less", less), ("same", same)) if groups[k]]
     return ", ".join(parts) + f" (of {len(tests)})"
+
+
+def _chance(tests) -> str:
+    """Whether a family of tests of a prediction claimed exact resolves more than chance would."""
+    c = count_verdicts(tests)
+    off, n = c["more"] + c["less"], len(tests)
+    return ("as many resolved as chance gives for an exact prediction" if off <= chance_count(n)
+            else "more resolved than chance gives for an exact prediction")
 
 
 def _dynamics_line(dyn: dict) -> str:
@@ -61,7 +70,8 @@ def answers(s: dict, ctx: dict) -> list[str]:
         f"{span([r['measured']['mean'] for r in both])}; against the isotropic theory "
         f"{_counts([r['vs_isotropic'] for r in both], 'higher', 'lower')}; the Gaussian arcsine prediction "
         f"{_counts([r['vs_gaussian'] for r in both], 'over', 'under', 'not resolved')}, the second-moment "
-        f"prediction {_counts([r['vs_second_moment'] for r in both], 'over', 'under', 'not resolved')} (section 2).",
+        f"prediction {_counts([r['vs_second_moment'] for r in both], 'over', 'under', 'not resolved')}, "
+        f"{_chance([r['vs_second_moment'] for r in both])} (section 2).",
         "- **Every layer binarized, not one.** One layer continuous against the whole network continuous: "
         + _counts([r["test"] for r in scope], "higher with one layer", "lower with one layer",
                   names=[r["name"] for r in scope]) + " (section 3).",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from bingeo.analysis import CORRELATION_KINDS
+from bingeo.uncertainty import chance_count
 from sims.report_text import count_verdicts, diff_cell, f, layer_list, md_table, pm, span, verdict
 
 __all__ = ["KIND_LABELS", "header", "angles", "correlations", "scope", "first_layer", "permutation"]
@@ -108,10 +109,13 @@ def correlations(s: dict, ctx: dict) -> list[str]:
     check_gap = max(abs(r["wc_wb"]["second_moment"]["mean"] - r["wc_wb"]["measured"]["mean"]) for r in rows)
     n = len(gauss)
     off_g, off_m = cg["more"] + cg["less"], cm["more"] + cm["less"]
-    if off_m == 0:
-        explained = "which the measured second moments account for in every case"
+    chance = chance_count(n)
+    if off_m <= chance:
+        explained = (f"which the measured second moments account for: {off_m} resolved of {n} is what chance "
+                     f"gives for an exact prediction (at most {chance} of {n} in 95% of runs at a 5% rule)")
     elif off_m < off_g:
-        explained = f"which the measured second moments account for in {n - off_m} of the {n}"
+        explained = (f"which the measured second moments account for in part: {off_m} resolved of {n} is more "
+                     f"than chance gives for an exact prediction (at most {chance})")
     else:
         explained = "which the measured second moments account for no better than the Gaussian law"
     largest = {k: max((abs(t["diff"]) for t in tests if t), default=math.nan)

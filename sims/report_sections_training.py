@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bingeo.analysis import CORRELATION_KINDS
+from bingeo.uncertainty import chance_count
 from sims.report_sections import KIND_LABELS
 from sims.report_text import count_verdicts, diff_cell, f, md_table, pm, span, verdict
 
@@ -68,6 +69,7 @@ def ternary(s: dict, ctx: dict) -> list[str]:
     rows, corr = te["angles"], te["correlations"]
     c = count_verdicts([r["vs_theory"] for r in rows])
     moment = count_verdicts([q[k]["vs_second_moment"] for q in corr for k in CORRELATION_KINDS])
+    off, total = moment["more"] + moment["less"], sum(moment.values())
     return [
         "## 8. Ternary weights and activations", "",
         f"The main architecture trained with ternary weights and activations (threshold "
@@ -83,7 +85,10 @@ def ternary(s: dict, ctx: dict) -> list[str]:
                   for r, q in zip(rows, corr)]), "", "![ternary](ternary.png)", "",
         f"**Conclusion.** Against ternary theory at each layer's tau, {c['more']} of {len(rows)} layers sit above "
         f"(resolved), {c['less']} below, {c['same']} not resolved. The second-moment prediction is off "
-        f"(resolved) in {moment['more'] + moment['less']} of {sum(moment.values())} correlations.", ""]
+        f"(resolved) in {off} of {total} correlations, "
+        + (f"what chance gives for an exact prediction (at most {chance_count(total)} in 95% of runs at a 5% rule)."
+           if off <= chance_count(total) else
+           f"more than chance gives for an exact prediction (at most {chance_count(total)} in 95% of runs)."), ""]
 
 
 def dynamics(s: dict, ctx: dict) -> list[str]:

@@ -86,3 +86,23 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     f.write_text("")
     assert report.main(["--quick", "--quiet", "--out", str(f)]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_render_again_rewrites_the_text_and_figures_from_report_json(tmp_path, capsys):
+    out = tmp_path / "rep"
+    assert report.main(["--quick", "--quiet", "--seeds", "2", "--out", str(out)]) == 0
+    text = (out / "report.md").read_text()
+    (out / "report.md").unlink()
+    (out / "angles.png").unlink()
+    before = (out / "report.json").read_bytes()
+    assert report.main(["--render-again", "--out", str(out)]) == 0
+    assert (out / "report.md").read_text() == text
+    assert (out / "angles.png").stat().st_size > 0 and (out / "report.json").read_bytes() == before
+    assert "`python -m sims.report` (--out " in text and "--quick --seeds 2" in text
+
+
+def test_render_again_needs_a_report(tmp_path, capsys):
+    (tmp_path / "report.json").write_text('{"metadata": {"command": "sims.angle"}}')
+    assert report.main(["--render-again", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "--render-again" in err and len(err.strip().splitlines()) == 1
