@@ -132,13 +132,20 @@ def markdown(result: dict, ctx: dict) -> str:
 
 
 def write_report(out: Path, result: dict, meta: dict, ctx: dict, *, json_too: bool = True) -> list[Path]:
-    """Write report.md, report.json (unless ``json_too`` is false) and the figures into ``out``."""
-    from sims import report_figures as fig
+    """Write report.json (unless ``json_too`` is false), the figures and report.md into ``out``.
+
+    The numbers are written first: a figure or the text that fails leaves them on disk, and
+    ``--render-again`` draws the rest from them.
+    """
     from sims.cli import json_ready
 
     result = json_ready(result)             # the figures and the text read what report.json holds
-    s = result["summary"]
     out.mkdir(parents=True, exist_ok=True)
+    if json_too:
+        atomic_write_json(out / "report.json", {"metadata": meta, **result})
+    from sims import report_figures as fig
+
+    s = result["summary"]
     fig.plot_angles(s["angles"], out / "angles.png", ternary_rows=s["ternary"]["angles"])
     fig.plot_correlations(s["correlations"], out / "correlations.png")
     fig.plot_scope(s["scope"], out / "scope.png")
@@ -149,8 +156,6 @@ def write_report(out: Path, result: dict, meta: dict, ctx: dict, *, json_too: bo
     fig.plot_ternary(s["ternary"], out / "ternary.png")
     fig.plot_dynamics(s["dynamics"], out / "dynamics.png")
     fig.plot_paper_figure(s["histograms"], out / "paper_figure.png")
-    if json_too:
-        atomic_write_json(out / "report.json", {"metadata": meta, **result})
     atomic_write_text(out / "report.md", markdown(result, ctx) + "\n")
     return [out / name for name in REPORT_FILES if json_too or name != "report.json"]
 
