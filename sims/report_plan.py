@@ -25,12 +25,12 @@ PRESETS = {
     # digits: 1,437 training images of 8x8; the main network is the default
     # training of `python -m sims.bnn train` (binarynet recipe, 60 epochs)
     "digits": dict(main_arch="c32-c32-p-c64-c64-p-d256", main_epochs=60, compare_arch="d256-d256",
-                   compare_epochs=100, dynamics_arch="d256-d256", dynamics_epochs=200, seeds=5, samples=400,
+                   compare_epochs=100, dynamics_arch="d256-d256", dynamics_epochs=200, seeds=8, samples=400,
                    train_samples=0, ternary_threshold=0.35),
     # MNIST (8,000 / 2,000 from the official test files, or 60,000 / 10,000):
     # a smaller conv network, since a 28x28 epoch costs about 20 digits epochs
     "mnist": dict(main_arch="c16-p-c32-p-d128", main_epochs=10, compare_arch="d256-d256", compare_epochs=10,
-                  dynamics_arch="d256-d256", dynamics_epochs=20, seeds=5, samples=400, train_samples=8000,
+                  dynamics_arch="d256-d256", dynamics_epochs=20, seeds=8, samples=400, train_samples=8000,
                   ternary_threshold=0.35),
     # the paper's length: 500 epochs of dynamics on the main architecture
     "full": dict(main_arch="c32-c32-p-c64-c64-p-d256", main_epochs=200, compare_arch="d256-d256",
