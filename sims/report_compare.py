@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compare the tests' verdicts of two report.json files.")
     p.add_argument("a", metavar="A", help="report.json of the first run")
     p.add_argument("b", metavar="B", help="report.json of the second run")
+    p.add_argument("--labels", nargs=2, metavar=("LA", "LB"), default=None,
+                   help="names of the two reports in the table (default: their paths)")
     p.add_argument("--out", metavar="PATH", type=output_path, help="write the markdown to PATH (- for standard output)")
     return p
 
@@ -100,7 +102,7 @@ def main(argv=None) -> int:
     def body():
         check_outputs([("--out", args.out)])
         result = compare(_load(args.a), _load(args.b))
-        text = markdown(result, (args.a, args.b))
+        text = markdown(result, tuple(args.labels) if args.labels else (args.a, args.b))
         if args.out and args.out != "-":
             atomic_write_text(args.out, text + "\n")
         print(text)

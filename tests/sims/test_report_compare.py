@@ -37,8 +37,9 @@ def test_command_writes_markdown(tmp_path, capsys):
     a = tmp_path / "a.json"
     a.write_text(json.dumps({"summary": _summary()}))
     out = tmp_path / "cmp.md"
-    assert report_compare.main([str(a), str(a), "--out", str(out)]) == 0
-    assert "Every verdict agrees." in out.read_text()
+    assert report_compare.main([str(a), str(a), "--out", str(out), "--labels", "--seed 0", "--seed 1"]) == 0
+    text = out.read_text()
+    assert "Every verdict agrees." in text and "`--seed 0` and `--seed 1`" in text
 
 
 @pytest.mark.parametrize("content", ["{}", "not json", '{"summary": 3}'])
