@@ -14,8 +14,8 @@ seeds and tests every comparison (:mod:`sims.report_summary`), and writes
     the figures (:mod:`sims.report_figures`).
 
 ``--quick`` trains tiny networks for a few epochs: a seconds-long run that
-writes every file the full run writes, for tests.  ``--full`` is the
-paper-length variant.
+writes every file the full run writes, for tests.  Longer runs take the
+sizes as flags (``--epochs``, ``--dynamics-epochs``, ``--seeds``, ...).
 """
 
 from __future__ import annotations
@@ -42,13 +42,10 @@ _OVERRIDES = (("arch", "main_arch"), ("epochs", "main_epochs"), ("compare_arch",
 
 
 def sizes_from_args(args) -> dict:
-    """The preset of ``--dataset`` / ``--quick`` / ``--full`` with the flags given on top."""
+    """The preset of ``--dataset`` / ``--quick`` with the flags given on top."""
     from sims.report_plan import preset
 
-    try:
-        sizes = preset(args.dataset, quick=args.quick, full=args.full)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    sizes = preset(args.dataset, quick=args.quick)
     for flag, key in _OVERRIDES:
         value = getattr(args, flag)
         if value is not None:
@@ -170,11 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", default="digits", choices=DATASETS, help="data set (default digits)")
     p.add_argument("--data-dir", metavar="DIR", default=None,
                    help="folder holding the files of mnist, cifar10 and the other file-based sets")
-    size = p.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true",
-                      help="tiny networks, a few epochs: seconds; writes every file of a full run")
-    size.add_argument("--full", action="store_true",
-                      help="the paper's length: 200-epoch networks, 500 epochs of dynamics on the main architecture")
+    p.add_argument("--quick", action="store_true",
+                   help="tiny networks, a few epochs: seconds; writes every file of a full run")
     p.add_argument("--arch", default=None, help="main network for experiments 1-6, 8 and 10 (default: the preset's)")
     p.add_argument("--epochs", type=positive_int, default=None, help="epochs of the main networks (default: preset)")
     p.add_argument("--compare-arch", default=None,

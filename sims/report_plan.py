@@ -32,17 +32,12 @@ PRESETS = {
     "mnist": dict(main_arch="c16-p-c32-p-d128", main_epochs=10, compare_arch="d256-d256", compare_epochs=10,
                   dynamics_arch="d256-d256", dynamics_epochs=20, seeds=8, samples=400, train_samples=8000,
                   ternary_threshold=0.35),
-    # the paper's length: 500 epochs of dynamics on the main architecture
-    "full": dict(main_arch="c32-c32-p-c64-c64-p-d256", main_epochs=200, compare_arch="d256-d256",
-                 compare_epochs=200, dynamics_arch="c32-c32-p-c64-c64-p-d256", dynamics_epochs=500, seeds=5,
-                 samples=400, train_samples=0, ternary_threshold=0.35),
     # seconds: every file of a full run, from tiny networks
     "quick": dict(main_arch="c4-p-d16", main_epochs=2, compare_arch="d16", compare_epochs=2,
                   dynamics_arch="d16", dynamics_epochs=3, seeds=2, samples=40, train_samples=256,
                   ternary_threshold=0.35),
 }
-"""The report's sizes by name; ``--quick`` and ``--full`` pick theirs, else the data set's (digits for
-the others)."""
+"""The report's sizes by name; ``--quick`` picks its own, else the data set's (digits' for the others)."""
 
 DYNAMICS_RECIPES = (("binarynet", "binarynet", "glorot"), ("anderson-berg", "anderson-berg", "none"),
                     ("glorot-squared", "binarynet", "glorot-squared"))
@@ -92,7 +87,7 @@ class Job:
         return f"{self.group}/{self.variant}/seed {self.seed}"
 
 
-def preset(dataset: str, *, quick: bool = False, full: bool = False) -> dict:
+def preset(dataset: str, *, quick: bool = False) -> dict:
     """The sizes of a report on ``dataset``.
 
     Examples
@@ -100,9 +95,7 @@ def preset(dataset: str, *, quick: bool = False, full: bool = False) -> dict:
     >>> preset("digits")["main_epochs"], preset("mnist", quick=True)["seeds"]
     (60, 2)
     """
-    if quick and full:
-        raise ValueError("--quick and --full: choose one")
-    name = "quick" if quick else "full" if full else dataset if dataset in PRESETS else "digits"
+    name = "quick" if quick else dataset if dataset in PRESETS else "digits"
     return dict(PRESETS[name], preset=name)
 
 

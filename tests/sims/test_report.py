@@ -57,7 +57,6 @@ def test_the_pool_and_the_serial_run_give_the_same_numbers():
     (["--out", "x", "--seeds", "0"], "--seeds"),
     (["--out", "x", "--dataset", "imagenet"], "--dataset"),
     ([], "--out"),
-    (["--out", "x", "--quick", "--full"], "--full"),
     (["--out", "x", "--workers", "0"], "--workers"),
 ])
 def test_bad_flags_exit_2(argv, needle, capsys):
