@@ -14,6 +14,7 @@ import math
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from sims.report_plan import DataSpec, Job
 
@@ -80,7 +81,6 @@ def run_job(job: Job) -> dict:
     from bingeo import analysis
     from bingeo.bnn import TrainConfig
     from bingeo.bnn.train import train_model
-    from sims.geometry_vs_theory import angle_rows, correlation_rows
 
     t0 = time.perf_counter()
     data = load_report_data(job.data)
@@ -95,6 +95,21 @@ def run_job(job: Job) -> dict:
     result = train_model(config, data)
     net = result.network
     out.update(test_accuracy=float(result.test_accuracy), train_accuracy=float(result.train_accuracy))
+    with threadpool_limits(limits=1, user_api="blas"):
+        # the analyses' float64 products go through BLAS, whose sums change with its thread count:
+        # on one thread a run measures the same bits in a pool worker and in this process
+        _measure(job, data, net, out)
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    if not math.isfinite(out["test_accuracy"]):
+        raise ValueError(f"{job.label}: training diverged (test accuracy {out['test_accuracy']})")
+    return out
+
+
+def _measure(job: Job, data, net, out: dict) -> None:
+    """What ``job.measures`` names, on the trained ``net``, into ``out``."""
+    from bingeo import analysis
+    from sims.geometry_vs_theory import angle_rows, correlation_rows
+
     x = data.x_test[: job.samples]
     analysis_seed = job.seed          # the halves, permutations and rotations of the analysis
     if "network" in job.measures:
@@ -104,14 +119,10 @@ def run_job(job: Job) -> dict:
         out["angles"] = strip_arrays(angles)
     if "correlations" in job.measures:
         if net.config.levels == 3:
-            out["correlations"] = strip_arrays(correlation_rows(analysis.dot_correlations(net, x, seed=analysis_seed),
-                                                                levels=3))
+            layers = analysis.dot_correlations(net, x, seed=analysis_seed)
+            out["correlations"] = strip_arrays(correlation_rows(layers, levels=3))
         else:
             out["correlation_summary"] = _correlation_summary(net, x, analysis_seed)
     if "state" in job.measures:
         out["state"] = net.state_dict()
         out["model"] = net.config.to_dict()
-    out["seconds"] = round(time.perf_counter() - t0, 2)
-    if not math.isfinite(out["test_accuracy"]):
-        raise ValueError(f"{job.label}: training diverged (test accuracy {out['test_accuracy']})")
-    return out
