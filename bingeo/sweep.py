@@ -197,7 +197,10 @@ def _stop_pool(pool: cf.ProcessPoolExecutor) -> None:
     for process in processes:
         process.terminate()
     for process in processes:
-        process.join(timeout=10)
+        process.join(timeout=5)
+        if process.is_alive():            # still starting up, or ignoring SIGTERM: SIGKILL
+            process.kill()
+            process.join(timeout=5)
 
 
 def _run_dask(fn, jobs: list, scheduler, progress) -> list:
