@@ -29,11 +29,9 @@ def sign_scalar(x):
     >>> sign_scalar(-0.0), sign_scalar(-2.5), sign_scalar(3.0)
     (1.0, -1.0, 1.0)
     """
-    if x >= 0.0:
-        return 1.0
-    if x < 0.0:
-        return -1.0
-    return x
+    # selects, not branches (see ternary_scalar): loops over it vectorize
+    s = 1.0 if x >= 0.0 else -1.0
+    return s if x == x else x
 
 
 @njit(cache=True)

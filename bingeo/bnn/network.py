@@ -390,10 +390,9 @@ class Network:
             dz = np.ascontiguousarray(dz)
             # dz is the gradient on the unscaled product (see forward); alpha's is sum(dz * product) / alpha
             dalpha = None if tape.scale is None else unit_sums(dz, tape.product) / tape.scale
-            if plan.kind == "conv":
-                da, dw_eff = primitives.conv2d_backward(tape.input, tape.weights, dz)
-            else:
-                da, dw_eff = primitives.dense_backward(tape.input, tape.weights, dz)
+            # the first layer's input is the image: no gradient flows further
+            backward = primitives.conv2d_backward if plan.kind == "conv" else primitives.dense_backward
+            da, dw_eff = backward(tape.input, tape.weights, dz, input_grad=i > 0)
             if tape.quantized:
                 dw = self.weight_quantizer(i).latent_gradient(self.weights[i], dw_eff, dalpha)
             else:

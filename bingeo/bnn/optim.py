@@ -7,7 +7,10 @@ For each parameter ``p`` with gradient ``g`` (step ``t`` counted from 1):
     v = beta2 v + (1 - beta2) g^2
     p = p - lr * scale * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
 
-in float32.  The optimizer only steps; the learning-rate schedule lives in
+in float32, each operation rounded on its own in the order written (one
+numba loop per parameter, its elements shared among the threads: an
+element's update depends on that element alone, so the thread count
+changes no bit).  The optimizer only steps; the learning-rate schedule lives in
 :meth:`bingeo.bnn.TrainConfig.learning_rate` and the latent-weight clip in
 :meth:`bingeo.bnn.train.clip_latent_weights`.
 """
@@ -15,8 +18,57 @@ in float32.  The optimizer only steps; the learning-rate schedule lives in
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, prange
 
-__all__ = ["Adam"]
+__all__ = ["Adam", "adam_update"]
+
+CHUNK = 1 << 14
+"""Elements per ``prange`` iteration of :func:`adam_update`."""
+
+
+@njit(cache=True)
+def _adam_loop(p, g, m, v, b1, a1, b2, a2, c2, eps, rate, clip):
+    for i in range(p.shape[0]):
+        gi = g[i]
+        if clip > 0:
+            if gi > clip:
+                gi = clip
+            elif gi < -clip:
+                gi = -clip
+        mi = m[i] * b1 + a1 * gi
+        vi = v[i] * b2 + (gi * gi) * a2
+        m[i] = mi
+        v[i] = vi
+        p[i] = p[i] - (mi / (np.sqrt(vi / c2) + eps)) * rate
+
+
+@njit(cache=True, parallel=True)
+def adam_update(p, g, m, v, b1, a1, b2, a2, c1, c2, eps, rate, clip):
+    """One Adam update of the flat float32 arrays ``p``, ``m``, ``v`` in place
+    from the gradient ``g`` (not modified), all arithmetic in float32:
+
+        g = clip(g, -clip, clip)        (clip <= 0: no clipping)
+        m = b1 m + a1 g
+        v = b2 v + a2 g^2               ((g * g) * a2)
+        p = p - (m / (sqrt(v / c2) + eps)) * rate
+
+    with ``a = 1 - beta`` and ``c = 1 - beta^t`` precomputed, ``rate = lr *
+    scale / c1``; a NaN gradient stays NaN (as in ``np.clip``).
+
+    Examples
+    --------
+    >>> p, m, v = np.zeros(1, np.float32), np.zeros(1, np.float32), np.zeros(1, np.float32)
+    >>> f = np.float32
+    >>> adam_update(p, np.array([2.0], f), m, v, f(0.9), f(0.1), f(0.999), f(0.001), f(0.1), f(0.001),
+    ...             f(1e-8), f(1.0), f(1.0))
+    >>> p.round(4), m, v                # the gradient clipped to 1: p = -(0.1 / sqrt(0.001 / 0.001))
+    (array([-0.1], dtype=float32), array([0.1], dtype=float32), array([0.001], dtype=float32))
+    """
+    n = p.shape[0]
+    # a serial loop per chunk of slices: it vectorizes, an index range inside prange does not
+    for k in prange((n + CHUNK - 1) // CHUNK):
+        lo, hi = k * CHUNK, min(n, (k + 1) * CHUNK)
+        _adam_loop(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], b1, a1, b2, a2, c2, eps, rate, clip)
 
 
 class Adam:
@@ -25,7 +77,8 @@ class Adam:
     Parameters
     ----------
     params : dict of str to ndarray
-        the arrays to train (kept by reference, updated in place).
+        the arrays to train, float32 and C-contiguous (kept by reference,
+        updated in place).
     beta1, beta2 : float
         decay of the first and second moment estimates, in [0, 1).
     eps : float
@@ -55,6 +108,11 @@ class Adam:
             raise ValueError(f"eps: expected > 0, got {eps!r}")
         if clip is not None and not float(clip) > 0.0:
             raise ValueError(f"clip: expected > 0 or None (no clipping), got {clip!r}")
+        for name, value in params.items():
+            if not (isinstance(value, np.ndarray) and value.dtype == np.float32 and value.flags.c_contiguous
+                    and value.flags.writeable):
+                raise ValueError(f"params: {name} must be a writeable C-contiguous float32 array "
+                                 "(it is updated in place)")
         self.params = params
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
         self.clip = None if clip is None else float(clip)
@@ -75,24 +133,14 @@ class Adam:
         c1 = np.float32(1.0 - self.beta1 ** self.t)
         c2 = np.float32(1.0 - self.beta2 ** self.t)
         lr32, eps32 = np.float32(lr), np.float32(self.eps)
+        clip = np.float32(self.clip) if self.clip is not None else np.float32(0.0)
         for name, p in self.params.items():
-            g = np.array(grads[name], dtype=np.float32)       # a copy: the step works in place
-            if self.clip is not None:
-                np.clip(g, -np.float32(self.clip), np.float32(self.clip), out=g)
-            m, v = self.m[name], self.v[name]
-            m *= b1
-            m += a1 * g
-            v *= b2
-            g *= g
-            g *= a2
-            v += g
-            # p -= rate * (m / c1) / (sqrt(v / c2) + eps), with one temporary
-            np.divide(v, c2, out=g)
-            np.sqrt(g, out=g)
-            g += eps32
-            np.divide(m, g, out=g)
-            g *= (lr32 * self.lr_scales[name]) / c1
-            p -= g
+            g = np.ascontiguousarray(grads[name], dtype=np.float32)
+            if g.shape != p.shape:
+                raise ValueError(f"grads: {name} has shape {g.shape}, the parameter {p.shape}")
+            rate = (lr32 * self.lr_scales[name]) / c1
+            adam_update(p.reshape(-1), g.reshape(-1), self.m[name].reshape(-1), self.v[name].reshape(-1),
+                        b1, a1, b2, a2, c1, c2, eps32, rate, clip)
 
     def state_dict(self) -> dict:
         """Copies of the moments (``m/NAME``, ``v/NAME``) and the step count ``t``."""

@@ -11,15 +11,16 @@ with the batch mean and the biased batch variance (divisor N, or N*H*W).  The
 kernels accumulate the statistics in float64 and round once to float32.  The
 sums may be reassociated by the compiler (``fastmath={'reassoc',
 'contract'}``, which vectorizes them about threefold); the order is fixed when
-the kernel is compiled, so results do not change from call to call or with
-the thread count, and NaN and inf keep their meaning.
+the kernel is compiled, so results do not change from call to call, and NaN
+and inf keep their meaning.  The features are shared among the threads
+(``prange``), each feature computed whole by one serial function, so the
+thread count changes no bit.
 
 Running statistics are the network's business:
 ``running = momentum * running + (1 - momentum) * batch``, with the unbiased
 variance ``var * count / (count - 1)`` (count = N or N*H*W) for the running
 variance; :func:`batchnorm_forward_eval` then uses them in place of the batch
-statistics.  The kernels are serial loops; see :mod:`.conv2d` for why no
-``prange``.
+statistics.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import math
 from typing import NamedTuple, Optional
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .checks import require_float32, require_nonempty, require_shape
 
@@ -55,82 +56,98 @@ class BatchNormCache(NamedTuple):
 
 
 @njit(cache=True, fastmath={'reassoc', 'contract'})
+def _train_feature(x3, f, shift, eps, y3, xhat3):
+    """Feature f of (N, F, P) ``x3``: writes xhat and y, returns (mean, var,
+    inv_std) in float64."""
+    batch, _, plane = x3.shape
+    count = batch * plane
+    total = 0.0
+    for n in range(batch):
+        row = x3[n, f]
+        s = 0.0
+        for p in range(plane):
+            s += row[p]
+        total += s
+    m = total / count
+    squares = 0.0
+    for n in range(batch):
+        row = x3[n, f]
+        s = 0.0
+        for p in range(plane):
+            d = row[p] - m
+            s += d * d
+        squares += s
+    var = squares / count
+    k = 1.0 / np.sqrt(var + eps)
+    for n in range(batch):
+        row, hat, out = x3[n, f], xhat3[n, f], y3[n, f]
+        for p in range(plane):
+            h = (row[p] - m) * k
+            hat[p] = h
+            out[p] = h + shift
+    return m, var, k
+
+
+@njit(cache=True, parallel=True)
 def _batchnorm_train_kernel(x3, beta, has_beta, eps, y3, xhat3, mean, var, inv_std):
     """x3, y3, xhat3: (N, F, P) views; statistics over axes 0 and 2."""
-    batch, features, plane = x3.shape
-    count = batch * plane
-    total = np.zeros(features)
-    for n in range(batch):
-        for f in range(features):
-            s = 0.0
-            for p in range(plane):
-                s += x3[n, f, p]
-            total[f] += s
-    mean64 = total / count
-    squares = np.zeros(features)
-    for n in range(batch):
-        for f in range(features):
-            m = mean64[f]
-            s = 0.0
-            for p in range(plane):
-                d = x3[n, f, p] - m
-                s += d * d
-            squares[f] += s
-    var64 = squares / count
-    inv64 = 1.0 / np.sqrt(var64 + eps)            # eps: (F,) float64
-    for n in range(batch):
-        for f in range(features):
-            m = mean64[f]
-            k = inv64[f]
-            shift = beta[f] if has_beta else 0.0
-            for p in range(plane):
-                h = (x3[n, f, p] - m) * k
-                xhat3[n, f, p] = h
-                y3[n, f, p] = h + shift
-    for f in range(features):
-        mean[f] = mean64[f]
-        var[f] = var64[f]
-        inv_std[f] = inv64[f]
+    # one call per prange iteration: loops written in a prange body itself do not vectorize
+    for f in prange(x3.shape[1]):
+        m, v, k = _train_feature(x3, f, beta[f] if has_beta else 0.0, eps[f], y3, xhat3)
+        mean[f] = m
+        var[f] = v
+        inv_std[f] = k
 
 
 @njit(cache=True)
+def _eval_image(x2, running_mean, running_var, beta, has_beta, eps, y2):
+    """One sample's (F, P) values."""
+    for f in range(x2.shape[0]):
+        m = np.float64(running_mean[f])
+        k = 1.0 / math.sqrt(np.float64(running_var[f]) + eps[f])
+        shift = beta[f] if has_beta else 0.0
+        row, out = x2[f], y2[f]
+        for p in range(row.shape[0]):
+            out[p] = (row[p] - m) * k + shift
+
+
+@njit(cache=True, parallel=True)
 def _batchnorm_eval_kernel(x3, running_mean, running_var, beta, has_beta, eps, y3):
-    batch, features, plane = x3.shape
-    for n in range(batch):
-        for f in range(features):
-            m = np.float64(running_mean[f])
-            k = 1.0 / math.sqrt(np.float64(running_var[f]) + eps[f])
-            shift = beta[f] if has_beta else 0.0
-            for p in range(plane):
-                y3[n, f, p] = (x3[n, f, p] - m) * k + shift
+    for n in prange(x3.shape[0]):
+        _eval_image(x3[n], running_mean, running_var, beta, has_beta, eps, y3[n])
 
 
 @njit(cache=True, fastmath={'reassoc', 'contract'})
+def _backward_feature(dy3, xhat3, f, k, dx3):
+    """Feature f: writes dx, returns sum(dy) in float64."""
+    batch, _, plane = dy3.shape
+    count = batch * plane
+    sum_dy = 0.0
+    sum_dy_xhat = 0.0
+    for n in range(batch):
+        g, hat = dy3[n, f], xhat3[n, f]
+        s = 0.0
+        t = 0.0
+        for p in range(plane):
+            gp = np.float64(g[p])
+            s += gp
+            t += gp * hat[p]
+        sum_dy += s
+        sum_dy_xhat += t
+    a = sum_dy / count
+    b = sum_dy_xhat / count
+    for n in range(batch):
+        g, hat, out = dy3[n, f], xhat3[n, f], dx3[n, f]
+        for p in range(plane):
+            out[p] = k * (g[p] - a - hat[p] * b)
+    return sum_dy
+
+
+@njit(cache=True, parallel=True)
 def _batchnorm_backward_kernel(dy3, xhat3, inv_std, dx3, dbeta):
     """dx = inv_std * (dy - mean(dy) - xhat * mean(dy * xhat)); dbeta = sum(dy)."""
-    batch, features, plane = dy3.shape
-    count = batch * plane
-    sum_dy = np.zeros(features)
-    sum_dy_xhat = np.zeros(features)
-    for n in range(batch):
-        for f in range(features):
-            s = 0.0
-            t = 0.0
-            for p in range(plane):
-                g = np.float64(dy3[n, f, p])
-                s += g
-                t += g * xhat3[n, f, p]
-            sum_dy[f] += s
-            sum_dy_xhat[f] += t
-    for n in range(batch):
-        for f in range(features):
-            a = sum_dy[f] / count
-            b = sum_dy_xhat[f] / count
-            k = np.float64(inv_std[f])
-            for p in range(plane):
-                dx3[n, f, p] = k * (dy3[n, f, p] - a - xhat3[n, f, p] * b)
-    for f in range(features):
-        dbeta[f] = sum_dy[f]
+    for f in prange(dy3.shape[1]):
+        dbeta[f] = _backward_feature(dy3, xhat3, f, np.float64(inv_std[f]), dx3)
 
 
 def _as3(a):

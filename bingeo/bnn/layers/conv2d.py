@@ -62,7 +62,7 @@ def images_per_chunk(channels, height, width):
     Examples
     --------
     >>> images_per_chunk(32, 8, 8), images_per_chunk(512, 32, 32)
-    (10, 1)
+    (12, 1)
     """
     return images_per_block(height, width)
 
@@ -86,8 +86,7 @@ def _packed_conv2d(x, w):
     from ..packed.bits import pack_conv_weights, pack_signs_channels_last
     from ..packed.conv import binary_conv3x3_sums
 
-    sums = binary_conv3x3_sums(pack_signs_channels_last(x), pack_conv_weights(w), x.shape[1])
-    return sums.astype(np.float32)
+    return binary_conv3x3_sums(pack_signs_channels_last(x), pack_conv_weights(w), x.shape[1], np.float32)
 
 
 def _check_conv(x, w):

@@ -13,8 +13,8 @@ and the results are the same bits on every x86-64 CPU and for every thread
 count.  Vectorization runs across outputs: output pixels for y, filters for
 dw.
 
-y uses the layout of :mod:`.conv2d_layout` (images side by side, each with
-a ring of zeros, one ``prange`` iteration per block of images).  dw splits
+y uses the layout of :mod:`.conv2d_layout` (images one below the other with
+zeros between them, one ``prange`` iteration per block of images).  dw splits
 its 9C sums (c, a, b) among the threads; each thread runs over the whole
 batch for its share, so no sum is split.
 """
@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from .conv2d_layout import block_size, filters_last, pad_images, unpad_images
+from .conv2d_layout import block_length, block_size, filters_last, first_pixel, pad_images, sweep_length, unpad_images
 from .matmul import add_row_products
 
 __all__ = ["float_conv2d", "float_conv2d_weight_grad"]
@@ -32,7 +32,7 @@ __all__ = ["float_conv2d", "float_conv2d_weight_grad"]
 
 @njit(cache=True)
 def _add_nine_products(xrow, w9, wp, lo, length, out):
-    """``out[q] += w9[3a+b] * xrow[lo + q + (a-1)(W+2) + (b-1)]`` over the
+    """``out[q] += w9[3a+b] * xrow[lo + q + (a-1) wp + (b-1)]`` over the
     nine offsets in order (views start at their shift: no negative index)."""
     x0 = xrow[lo - wp - 1:]
     x1 = xrow[lo - wp:]
@@ -62,20 +62,19 @@ def _add_nine_products(xrow, w9, wp, lo, length, out):
 def _float_conv2d_kernel(x, w9, nb_max, threads):
     batch, channels, height, width = x.shape
     features = w9.shape[0]
-    wp = width + 2
-    qp = (height + 2) * wp
-    lo = wp + 1
+    wp = width + 1
+    lo = first_pixel(width)
     y = np.empty((batch, features, height, width), np.float32)
     blocks = (batch + nb_max - 1) // nb_max
     workers = min(blocks, threads)
     for worker in prange(workers):
         # one workspace per thread, not per block: fresh pages are costly
-        xp = np.zeros((channels, nb_max * qp), np.float32)        # the rings stay 0
-        acc = np.empty((features, nb_max * qp), np.float32)
+        xp = np.zeros((channels, block_length(nb_max, height, width)), np.float32)    # the zeros stay 0
+        acc = np.empty((features, block_length(nb_max, height, width)), np.float32)
         for blk in range(worker * blocks // workers, (worker + 1) * blocks // workers):
             n0 = blk * nb_max
             nb = min(nb_max, batch - n0)
-            length = (nb - 1) * qp + height * wp - 1
+            length = sweep_length(nb, height, width)
             acc[:] = 0.0
             pad_images(x, n0, nb, 0, channels, xp)
             for c in range(channels):
@@ -113,8 +112,10 @@ def float_conv2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _add_pixel_products(xrow, shift, width, height, dyt, acc):
     """``acc[f] += x[i + a - 1, j + b - 1] * dyt[i W + j, f]`` over the
     pixels row-major: per row, a row-by-matrix product of its W shifted
-    inputs with the row's W gradients."""
-    wp = width + 2
+    inputs with the row's W gradients (rows of W + 1 values in the layout
+    of :mod:`.conv2d_layout`, so neighbour (a, b) of pixel (i, j) is at
+    ``i (W + 1) + j + shift``, shift = ``a (W + 1) + b``)."""
+    wp = width + 1
     for i in range(height):
         add_row_products(xrow[i * wp + shift:i * wp + shift + width], dyt[i * width:(i + 1) * width], acc)
 
@@ -123,22 +124,21 @@ def _add_pixel_products(xrow, shift, width, height, dyt, acc):
 def _float_weight_grad_kernel(x, dy, blocks):
     batch, channels, height, width = x.shape
     features = dy.shape[1]
-    wp = width + 2
-    qp = (height + 2) * wp
+    wp = width + 1
     targets = 9 * channels
     dw = np.zeros((channels, 9, features), np.float32)
     for blk in prange(blocks):
         k0 = blk * targets // blocks
         k1 = (blk + 1) * targets // blocks
         c0, c1 = k0 // 9, (k1 + 8) // 9
-        xp = np.zeros((c1 - c0, qp), np.float32)
+        xp = np.zeros((c1 - c0, block_length(1, height, width)), np.float32)
         dyt = np.empty((height * width, features), np.float32)
         for n in range(batch):
             pad_images(x, n, 1, c0, c1, xp)
             filters_last(dy, n, dyt)
             for k in range(k0, k1):
                 c, ab = k // 9, k % 9
-                # pixel (i, j) reads padded position (i + a) (W+2) + j + b
+                # pixel (i, j) reads position (i + a)(W + 1) + j + b
                 shift = (ab // 3) * wp + ab % 3
                 _add_pixel_products(xp[c - c0], shift, width, height, dyt, dw[c, ab])
     return dw

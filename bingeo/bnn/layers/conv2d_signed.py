@@ -16,9 +16,9 @@ over groups g, then the nine offsets (a, b) in row-major order, whatever
 the thread count or the CPU: only additions, none reassociated (no
 ``fastmath``).
 
-Layout (:mod:`.conv2d_layout`): a block of images is laid side by side with
-a ring of zeros around each, so the nine offsets are nine constant shifts of
-one flat pixel index q and the innermost loop runs over q, a contiguous
+Layout (:mod:`.conv2d_layout`): a block of images is laid one below the
+other with zeros between them, so the nine offsets are nine constant shifts
+of one flat pixel index q and the innermost loop runs over q, a contiguous
 sweep across output pixels (the border positions it also computes are
 discarded).  The images are split into blocks, the blocks among the
 threads (each with one workspace for all its blocks); an output depends
@@ -31,12 +31,23 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from .conv2d_layout import block_size, unpad_images
+from .conv2d_layout import block_length, block_size, first_pixel, sweep_length, unpad_images
 from .signed_sums import ENTRIES, GROUP, store_signed_sums
 
 __all__ = ["conv_sign_patterns", "signed_conv2d"]
 
 @njit(cache=True)
+def _filter_patterns(s, p):
+    """One filter: s (C, 3, 3), p (groups, 9)."""
+    p[:] = 0
+    for c in range(s.shape[0]):
+        shift = c % GROUP
+        for a in range(3):
+            for b in range(3):
+                p[c // GROUP, 3 * a + b] |= np.int64(s[c, a, b] >= 0) << shift
+
+
+@njit(cache=True, parallel=True)
 def conv_sign_patterns(s):
     """``p[f, g, 3a + b]``: bit l set where ``s[f, 4g + l, a, b] >= 0``
     (channels past C read as -1, their table value is 0 anyway).
@@ -49,30 +60,24 @@ def conv_sign_patterns(s):
     ((1, 2, 9), np.int64(2), np.int64(1), np.int64(0))
     """
     features, channels = s.shape[0], s.shape[1]
-    groups = (channels + GROUP - 1) // GROUP
-    p = np.zeros((features, groups, 9), np.int64)
-    for f in range(features):
-        for c in range(channels):
-            for a in range(3):
-                for b in range(3):
-                    if s[f, c, a, b] >= 0:
-                        p[f, c // GROUP, 3 * a + b] |= 1 << (c % GROUP)
+    p = np.empty((features, (channels + GROUP - 1) // GROUP, 9), np.int64)
+    for f in prange(features):
+        _filter_patterns(s[f], p[f])
     return p
 
 
 @njit(cache=True)
 def _build_tables(x, n0, nb, g, table):
-    """``table[e, q]``: the signed sums of channels 4g..4g+3 at padded pixel
-    q of the block's images n0..n0+nb-1 (border positions stay 0)."""
+    """``table[e, q]``: the signed sums of channels 4g..4g+3 at pixel q of
+    the block's images n0..n0+nb-1 (the zeros between them stay 0)."""
     _, channels, height, width = x.shape
-    wp = width + 2
-    qp = (height + 2) * wp
+    wp = width + 1
     c = GROUP * g
     zero = np.float32(0.0)
     for m in range(nb):
         n = n0 + m
         for i in range(height):
-            base = m * qp + (i + 1) * wp + 1
+            base = 1 + (1 + m * (height + 1) + i) * wp
             for j in range(width):
                 v0 = x[n, c, i, j]
                 v1 = x[n, c + 1, i, j] if c + 1 < channels else zero
@@ -83,8 +88,8 @@ def _build_tables(x, n0, nb, g, table):
 
 @njit(cache=True)
 def _add_nine_lookups(table, p, wp, lo, length, out):
-    """``out[q] += table[p[3a+b], lo + q + (a-1)(W+2) + (b-1)]`` over the
-    nine offsets in order, for q in 0..length-1."""
+    """``out[q] += table[p[3a+b], lo + q + (a-1) wp + (b-1)]`` over the
+    nine offsets in order, for q in 0..length-1 (wp = W + 1, the row length)."""
     # each row view starts at its own shift, so every index below is q >= 0
     # and numba emits no negative-index wraparound (which stops vectorizing)
     t0 = table[p[0], lo - wp - 1:]
@@ -114,20 +119,19 @@ def _add_nine_lookups(table, p, wp, lo, length, out):
 def _signed_conv2d_kernel(x, p, features, nb_max, threads):
     batch, channels, height, width = x.shape
     groups = p.shape[1]
-    wp = width + 2
-    qp = (height + 2) * wp
-    lo = wp + 1                       # first interior pixel of the block
+    wp = width + 1
+    lo = first_pixel(width)
     y = np.empty((batch, features, height, width), np.float32)
     blocks = (batch + nb_max - 1) // nb_max
     workers = min(blocks, threads)
     for worker in prange(workers):
         # one workspace per thread, not per block: fresh pages are costly
-        table = np.zeros((ENTRIES, nb_max * qp), np.float32)     # the rings stay 0
-        acc = np.empty((features, nb_max * qp), np.float32)
+        table = np.zeros((ENTRIES, block_length(nb_max, height, width)), np.float32)   # the zeros stay 0
+        acc = np.empty((features, block_length(nb_max, height, width)), np.float32)
         for blk in range(worker * blocks // workers, (worker + 1) * blocks // workers):
             n0 = blk * nb_max
             nb = min(nb_max, batch - n0)
-            length = (nb - 1) * qp + height * wp - 1   # up to the last interior pixel
+            length = sweep_length(nb, height, width)
             acc[:] = 0.0
             for g in range(groups):
                 _build_tables(x, n0, nb, g, table)

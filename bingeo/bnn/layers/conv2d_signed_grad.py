@@ -67,9 +67,13 @@ def _group_tables(dy, n0, dyt, table):
     ``dyt`` (4, H W, F) is scratch."""
     batch, features, height, width = dy.shape
     rows = height + 2
-    dyt[:] = 0.0
-    for lane in range(min(GROUP, batch - n0)):
+    present = min(GROUP, batch - n0)
+    for lane in range(present):
         filters_last(dy, n0 + lane, dyt[lane])
+    dyt[present:] = 0.0                       # a short last group: zero gradients
+    # the padded rows i = -1 and i = H; every other entry is written below
+    table[:, :, 0, :] = 0.0
+    table[:, :, rows - 1, :] = 0.0
     flat = table.reshape(HALF, -1)
     for i in range(height):
         for j in range(width):
@@ -88,7 +92,6 @@ def _prepare_chunk(s, dy, k0, nk, tables, pats, threads):
     for worker in prange(workers):
         dyt = np.empty((GROUP, height * width, features), np.float32)
         for m in range(worker * nk // workers, (worker + 1) * nk // workers):
-            tables[m] = 0.0
             _group_tables(dy, GROUP * (k0 + m), dyt, tables[m])
             group_sign_patterns(s, GROUP * (k0 + m), pats[m])
 
@@ -133,6 +136,8 @@ def _signed_weight_grad_kernel(s, dy, threads):
     groups = (batch + GROUP - 1) // GROUP
     per_group = HALF * width * (height + 2) * features
     chunk = max(1, min(groups, TABLE_FLOATS // per_group))
+    if threads <= chunk < groups:
+        chunk -= chunk % threads          # the threads prepare equal shares of a chunk
     tables = np.empty((chunk, HALF, width, height + 2, features), np.float32)
     pats = np.empty((chunk, channels, height, width), np.int64)
     acc = np.zeros((channels, 3, 3, features), np.float32)     # acc[c, b, 2 - a, f]
@@ -141,6 +146,16 @@ def _signed_weight_grad_kernel(s, dy, threads):
         _prepare_chunk(s, dy, k0, nk, tables, pats, threads)
         _add_chunk(tables, pats, nk, min(3 * channels, threads), acc)
     return acc
+
+
+@njit(cache=True, parallel=True)
+def _filters_first(acc, dw):
+    """``dw[f, c, a, b] = acc[c, b, 2 - a, f]``."""
+    for f in prange(dw.shape[0]):
+        for c in range(dw.shape[1]):
+            for a in range(3):
+                for b in range(3):
+                    dw[f, c, a, b] = acc[c, b, 2 - a, f]
 
 
 def signed_conv2d_weight_grad(s: np.ndarray, dy: np.ndarray) -> np.ndarray:
@@ -167,4 +182,6 @@ def signed_conv2d_weight_grad(s: np.ndarray, dy: np.ndarray) -> np.ndarray:
            [1., 2., 1.]], dtype=float32)
     """
     acc = _signed_weight_grad_kernel(s, dy, max(1, get_num_threads()))           # acc[c, b, 2 - a, f]
-    return np.ascontiguousarray(acc[:, :, ::-1, :].transpose(3, 0, 2, 1))
+    dw = np.empty((dy.shape[1], s.shape[1], 3, 3), np.float32)
+    _filters_first(acc, dw)
+    return dw

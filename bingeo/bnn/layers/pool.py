@@ -8,14 +8,17 @@ over any number (the first NaN if several), as in PyTorch, so divergence
 propagates.  With an odd height or width the last row or column is dropped
 (floor division, PyTorch's default) and its gradient is zero.
 
-The kernels are serial loops (a few nanoseconds per window); see
-:mod:`.conv2d` for why no ``prange``.
+The kernels share the (n, c) planes among the threads (``prange``); a
+window's result depends on that window alone, so the thread count changes no
+bit.  The backward pass writes every entry of each window (the winner's
+``dy`` and three zeros), so only a dropped odd row or column needs zeroing
+beforehand.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from .checks import require_float32
 
@@ -28,35 +31,51 @@ __all__ = [
 
 
 @njit(cache=True)
-def _maxpool2d_forward_kernel(x, y, argmax):
-    batch, channels, out_h, out_w = y.shape
-    for n in range(batch):
-        for c in range(channels):
-            src = x[n, c]
-            for i in range(out_h):
-                for j in range(out_w):
-                    best = src[2 * i, 2 * j]
-                    index = 0
-                    for k in range(1, 4):
-                        v = src[2 * i + k // 2, 2 * j + k % 2]
-                        # strictly greater: the first maximum wins ties;
-                        # a NaN beats any number, the first NaN stays.
-                        if v > best or (v != v and best == best):
-                            best = v
-                            index = k
-                    y[n, c, i, j] = best
-                    argmax[n, c, i, j] = index
+def _pool_plane(src, y, argmax):
+    out_h, out_w = y.shape
+    for i in range(out_h):
+        for j in range(out_w):
+            best = src[2 * i, 2 * j]
+            index = 0
+            for k in range(1, 4):
+                v = src[2 * i + k // 2, 2 * j + k % 2]
+                # strictly greater: the first maximum wins ties;
+                # a NaN beats any number, the first NaN stays.
+                if v > best or (v != v and best == best):
+                    best = v
+                    index = k
+            y[i, j] = best
+            argmax[i, j] = index
 
 
 @njit(cache=True)
+def _unpool_plane(dy, argmax, dst):
+    zero = np.float32(0.0)
+    out_h, out_w = dy.shape
+    for i in range(out_h):
+        for j in range(out_w):
+            k = argmax[i, j]
+            g = dy[i, j]
+            dst[2 * i, 2 * j] = g if k == 0 else zero
+            dst[2 * i, 2 * j + 1] = g if k == 1 else zero
+            dst[2 * i + 1, 2 * j] = g if k == 2 else zero
+            dst[2 * i + 1, 2 * j + 1] = g if k == 3 else zero
+
+
+@njit(cache=True, parallel=True)
+def _maxpool2d_forward_kernel(x, y, argmax):
+    channels = y.shape[1]
+    for plane in prange(y.shape[0] * channels):
+        n, c = plane // channels, plane % channels
+        _pool_plane(x[n, c], y[n, c], argmax[n, c])
+
+
+@njit(cache=True, parallel=True)
 def _maxpool2d_backward_kernel(dy, argmax, dx):
-    batch, channels, out_h, out_w = dy.shape
-    for n in range(batch):
-        for c in range(channels):
-            for i in range(out_h):
-                for j in range(out_w):
-                    k = argmax[n, c, i, j]
-                    dx[n, c, 2 * i + k // 2, 2 * j + k % 2] = dy[n, c, i, j]
+    channels = dy.shape[1]
+    for plane in prange(dy.shape[0] * channels):
+        n, c = plane // channels, plane % channels
+        _unpool_plane(dy[n, c], argmax[n, c], dx[n, c])
 
 
 def maxpool2d_forward(x: np.ndarray):
@@ -130,7 +149,9 @@ def maxpool2d_backward(dy: np.ndarray, argmax: np.ndarray, x_shape) -> np.ndarra
         raise ValueError(f"argmax must be an int8 array of shape {dy.shape} from maxpool2d_forward")
     if argmax.size and (argmax.min() < 0 or argmax.max() > 3):
         raise ValueError("argmax must hold window indices in 0..3")
-    dx = np.zeros(x_shape, np.float32)
+    n, c, h, w = x_shape
+    # the kernel writes every pooled window; only a dropped odd row or column needs its zeros
+    dx = np.empty(x_shape, np.float32) if h % 2 == 0 and w % 2 == 0 else np.zeros(x_shape, np.float32)
     _maxpool2d_backward_kernel(dy, np.ascontiguousarray(argmax), dx)
     return dx
 

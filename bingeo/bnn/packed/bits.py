@@ -24,6 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..layers.checks import require_float32
+from ..layers.signed_sums import is_plus_minus_one
 from .popcount import WORD_BITS, words_for
 
 __all__ = [
@@ -60,19 +61,26 @@ def _pack_rows_kernel(v, thresholds, out):
         pack_at_least(v[r], thresholds, out[r])
 
 
+@njit(cache=True)
+def _pack_image_channels_last(v, thresholds, out):
+    """One image: v (C, H, W) float32 -> out (H, W, C') words."""
+    channels, height, width = v.shape
+    flat = out.reshape(height * width, out.shape[2])
+    flat[:] = 0
+    for c in range(channels):
+        k = c // WORD_BITS
+        shift = np.uint64(c % WORD_BITS)
+        t = thresholds[c]
+        plane = v[c].reshape(height * width)
+        # a select, not a branch, per pixel: the loop vectorizes
+        for q in range(height * width):
+            flat[q, k] |= np.uint64(plane[q] >= t) << shift
+
+
 @njit(cache=True, parallel=True)
 def _pack_channels_last_kernel(v, thresholds, out):
-    batch, channels, height, width = v.shape
-    for n in prange(batch):
-        out[n] = 0
-        for c in range(channels):
-            k = c // WORD_BITS
-            bit = np.uint64(1) << np.uint64(c % WORD_BITS)
-            t = thresholds[c]
-            for i in range(height):
-                for j in range(width):
-                    if v[n, c, i, j] >= t:
-                        out[n, i, j, k] |= bit
+    for n in prange(v.shape[0]):
+        _pack_image_channels_last(v[n], thresholds, out[n])
 
 
 def _thresholds_for(thresholds, units: int) -> np.ndarray:
@@ -125,7 +133,7 @@ def pack_signs_channels_last(v: np.ndarray, thresholds=None) -> np.ndarray:
 
 def _require_signs(name: str, w: np.ndarray) -> np.ndarray:
     w = np.asarray(w)
-    if w.dtype != np.float32 or not np.isin(w, (-1.0, 1.0)).all():
+    if w.dtype != np.float32 or not is_plus_minus_one(np.ascontiguousarray(w)):
         raise ValueError(f"{name}: expected float32 entries in {{-1, +1}} (sign-binarized weights)")
     return w
 

@@ -84,11 +84,25 @@ def pool_and_pack_image(sums, pools, thresholds, out):
             pack_at_least(pooled[i, j], thresholds, out[i, j])
 
 
+@njit(cache=True)
+def _filters_first(sums, out):
+    """``out[f, i, j] = sums[i, j, f]``, converted to out's dtype."""
+    height, width, filters = sums.shape
+    for f in range(filters):
+        for i in range(height):
+            for j in range(width):
+                out[f, i, j] = sums[i, j, f]
+
+
 @njit(cache=True, parallel=True)
 def _binary_conv3x3_sums_kernel(x, w, channels, out):
-    for n in prange(x.shape[0]):
-        acc = np.empty(w.shape[3], np.int64)
-        conv3x3_sums_image(x[n], w, channels, acc, out[n])
+    batch, height, width, _ = x.shape
+    filters = w.shape[3]
+    for n in prange(batch):
+        acc = np.empty(filters, np.int64)
+        sums = np.empty((height, width, filters), np.int32)
+        conv3x3_sums_image(x[n], w, channels, acc, sums)
+        _filters_first(sums, out[n])
 
 
 @njit(cache=True, parallel=True)
@@ -120,7 +134,7 @@ def check_conv_operands(x, w, channels) -> int:
     return require_count("channels", channels, x.shape[3], "per pixel")
 
 
-def binary_conv3x3_sums(x: np.ndarray, w: np.ndarray, channels: int) -> np.ndarray:
+def binary_conv3x3_sums(x: np.ndarray, w: np.ndarray, channels: int, dtype=np.int32) -> np.ndarray:
     """Integer 3x3 "same" convolution of a packed +-1 map, exactly the float
     engine's ``conv2d_forward`` on the unpacked values.
 
@@ -132,10 +146,13 @@ def binary_conv3x3_sums(x: np.ndarray, w: np.ndarray, channels: int) -> np.ndarr
         packed filters (:func:`.bits.pack_conv_weights`).
     channels : int
         true channels C, ``ceil(C / 64) == C'``.
+    dtype : np.int32 or np.float32
+        of the result; float32 holds every sum exactly (9 C < 2**24), which
+        is what the float engine's training pass takes.
 
     Returns
     -------
-    z : ndarray, int32, (N, F, H, W), |z| <= 9 C (fewer terms at the borders)
+    z : ndarray, dtype, (N, F, H, W), |z| <= 9 C (fewer terms at the borders)
 
     Examples
     --------
@@ -149,10 +166,15 @@ def binary_conv3x3_sums(x: np.ndarray, w: np.ndarray, channels: int) -> np.ndarr
            [4, 4]], dtype=int32)
     """
     channels = check_conv_operands(x, w, channels)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.int32), np.dtype(np.float32)):
+        raise ValueError(f"dtype: expected int32 or float32, got {dtype}")
+    if dtype == np.float32 and 9 * channels >= 1 << 24:
+        raise ValueError(f"dtype: float32 holds the sums exactly only for 9 C < 2**24, got C = {channels}")
     n, h, wd, _ = x.shape
-    out = np.empty((n, h, wd, w.shape[3]), np.int32)
+    out = np.empty((n, w.shape[3], h, wd), dtype)
     _binary_conv3x3_sums_kernel(x, w, channels, out)
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+    return out
 
 
 def binary_conv3x3_signs(x: np.ndarray, w: np.ndarray, channels: int, thresholds, *,

@@ -4,7 +4,7 @@ tests run, under the names of the functions they check.
 The layers' own references (``*_reference`` beside each kernel) stay in the
 library, where the reference training step and the analyses use them; the
 helpers here check building blocks no library code references: the
-interleaved lane sums and the tables of signed sums.
+interleaved lane sums, the tables of signed sums and the Adam update.
 """
 
 from __future__ import annotations
@@ -33,3 +33,23 @@ def signed_sums_reference(v):
     v = np.asarray(v)
     signs = np.array([[1 if (e >> l) & 1 else -1 for l in range(GROUP)] for e in range(ENTRIES)])
     return (signs * v[None, :]).sum(axis=1)
+
+
+def adam_update_reference(p, g, m, v, b1, a1, b2, a2, c1, c2, eps, rate, clip):
+    """:func:`bingeo.bnn.optim.adam_update` as a sequence of numpy float32
+    operations, one per rounding, in place on ``p``, ``m``, ``v``."""
+    g = np.array(g, dtype=np.float32)
+    if clip > 0:
+        np.clip(g, -clip, clip, out=g)
+    m *= b1
+    m += a1 * g
+    v *= b2
+    g *= g
+    g *= a2
+    v += g
+    np.divide(v, c2, out=g)
+    np.sqrt(g, out=g)
+    g += eps
+    np.divide(m, g, out=g)
+    g *= rate
+    p -= g

@@ -82,3 +82,36 @@ def test_missing_gradient_and_bad_state_are_named():
         opt.step({}, 0.1)
     with pytest.raises(ValueError, match="m/w has shape"):
         opt.load_state_dict({"m/w": np.zeros(3), "v/w": np.zeros(2), "t": 1})
+
+
+@pytest.mark.parametrize("clip", [1.0, 0.0])
+@pytest.mark.parametrize("size", [1, 5, (1 << 14) + 3])
+def test_update_kernel_equals_the_numpy_operations_bit_for_bit(clip, size):
+    # the kernel rounds every operation on its own, in the numpy sequence's order
+    from bingeo.bnn.optim import adam_update
+
+    from .reference import adam_update_reference
+
+    rng = np.random.default_rng(size)
+    f = np.float32
+    g = (rng.standard_normal(size) * 10.0 ** rng.integers(-6, 3, size)).astype(f)
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, 3e38], f)
+    g[: len(specials)] = specials[:size]
+    state = [rng.uniform(-1, 1, size).astype(f), rng.standard_normal(size).astype(f),
+             rng.uniform(0, 2, size).astype(f)]
+    ours = [a.copy() for a in state]
+    theirs = [a.copy() for a in state]
+    scalars = (f(0.9), f(1.0 - 0.9), f(0.999), f(1.0 - 0.999), f(1 - 0.9 ** 3), f(1 - 0.999 ** 3), f(1e-8),
+               f(f(0.003) * f(7.3)) / f(1 - 0.9 ** 3), f(clip))
+    adam_update(ours[0], g, ours[1], ours[2], *scalars)
+    with np.errstate(all="ignore"):           # inf and NaN are part of the input
+        adam_update_reference(theirs[0], g, theirs[1], theirs[2], *scalars)
+    for a, b in zip(ours, theirs):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_parameters_must_be_updatable_in_place():
+    with pytest.raises(ValueError, match="C-contiguous float32"):
+        Adam({"w": np.zeros((3, 4), np.float32).T})
+    with pytest.raises(ValueError, match="C-contiguous float32"):
+        Adam({"w": np.zeros(3)})

@@ -156,6 +156,8 @@ def test_conv_sums_equal_the_integer_convolution(c, hw):
     got = binary_conv3x3_sums(pack_signs_channels_last(a), pack_conv_weights(w), c)
     assert got.dtype == np.int32 and got.shape == (2, 3) + hw
     np.testing.assert_array_equal(got, binary_conv3x3_sums_reference(a, w))
+    as_float = binary_conv3x3_sums(pack_signs_channels_last(a), pack_conv_weights(w), c, np.float32)
+    assert as_float.dtype == np.float32 and np.array_equal(as_float, got)
 
 
 @settings(deadline=None, max_examples=30)
@@ -273,6 +275,7 @@ _W4 = np.zeros((3, 3, 1, 2), np.uint64)
     (lambda: binary_dense_signs(_W1, _W1, 3, [0.5]), "thresholds"),
     (lambda: binary_conv3x3_sums(_X4, np.zeros((3, 3, 2, 2), np.uint64), 1), "w"),
     (lambda: binary_conv3x3_sums(_X4, _W4, 65), "channels"),
+    (lambda: binary_conv3x3_sums(_X4, _W4, 1, np.float64), "dtype"),
     (lambda: binary_conv3x3_signs(_X4, _W4, 1, [0, 0], pools=2), "pools"),
     (lambda: binary_conv3x3_signs(_X4, _W4, 1, [0, 0], pools=-1), "pools"),
     (lambda: binary_conv3x3_sums(np.zeros((0, 2, 2, 1), np.uint64), _W4, 1), "x"),
