@@ -31,6 +31,7 @@ from .checkpoint import (CHECKPOINT_FILE, CONFIG_FILE, CheckpointError, load_che
 from .config import TrainConfig
 from .evaluate import accuracy
 from .initialization import glorot_fans
+from .memory import retain_freed_memory
 from .network import Network
 from .optim import Adam
 from .recipes import weight_lr_scale
@@ -199,6 +200,7 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
         raise ValueError(f"batch_size: expected <= {n} (the training set), got {config.batch_size}")
     network = Network(model_config)
     optimizer = make_optimizer(network, config)
+    retain_freed_memory()                 # each step's arrays reuse the last step's memory
     history: list = []
     start = 0
     if resume and out_dir is None:

@@ -15,6 +15,11 @@ change of the machine's load hits them alike; each figure is the median
 over the rounds.  PyTorch runs in a child process of its own (its OpenMP
 runtime and numba's do not share a process), timing its blocks there while
 this process waits.  Compilation happens in a warm-up call before the rounds.
+Both processes keep freed memory for reuse
+(:func:`bingeo.bnn.memory.retain_freed_memory`, which training sets too):
+without it each step of either engine pays thousands of page faults for
+fresh pages, and the ratio would measure the allocator as much as the
+engines.
 Beside each figure, its ratio to PyTorch with the same thread count; below
 the table, the machine (CPU and its vector instructions, BLAS, threads).
 """
@@ -31,6 +36,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bingeo.bnn import DEFAULT_ARCHITECTURE, ModelConfig, Network, TrainConfig
+from bingeo.bnn.memory import retain_freed_memory
 from bingeo.bnn.optim import Adam
 from bingeo.bnn.reference_step import reference_forward, reference_train_step
 from bingeo.bnn.train import train_step, weight_lr_scales
@@ -221,6 +227,7 @@ def _threads(n: int) -> str:
 def run(args) -> list[dict]:
     """One record per (engine, phase): images per second (median over the
     rounds) and the ratio to PyTorch with the same thread count."""
+    retain_freed_memory()          # as train_model does; the PyTorch child does the same
     work = _workload(args)
     skip = {"reference"} if args.no_reference else set()
     if args.no_torch:

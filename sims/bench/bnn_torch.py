@@ -122,13 +122,16 @@ class TorchStep:
 
 def serve(conn, cfg, lr_scales: dict, x_train, y_train, x_infer, lr: float, thread_counts) -> None:
     """The child's loop: one :class:`TorchStep` per thread count, on the
-    network ``Network(cfg)`` (the same initial weights as the parent's);
+    network ``Network(cfg)`` (the same initial weights as the parent's),
+    with freed memory kept for reuse as in the parent;
     answers ``("block", i, phase, steps)`` with the seconds of ``steps``
     calls after one untimed call, until ``("stop",)``."""
     import torch
 
     from bingeo.bnn import Network
+    from bingeo.bnn.memory import retain_freed_memory
 
+    retain_freed_memory()          # the same allocator setting as the bingeo process
     twins = [TorchStep(Network(cfg), lr_scales, n) for n in thread_counts]
     xb, yb, xi = torch.from_numpy(x_train), torch.from_numpy(y_train), torch.from_numpy(x_infer)
     calls = [{"train": lambda t=t: t.train_step(xb, yb, lr), "inference": lambda t=t: t.infer(xi)}
