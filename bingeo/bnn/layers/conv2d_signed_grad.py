@@ -22,8 +22,8 @@ sit next to each other in the tables, so one lookup block of 3F floats
 serves three sums.
 
 Threads: the batch is prepared in chunks of about :data:`TABLE_FLOATS`
-floats of tables, one image group per thread; then the 3C sums (c, b), three
-rows each, are split among the threads, each running over the whole chunk
+floats of tables, one image group per thread; then the C channels (nine
+sums each) are split among the threads, each running over the whole chunk
 for its share.  No sum is split, so the thread count changes no bit.
 """
 
@@ -96,10 +96,32 @@ def _prepare_chunk(s, dy, k0, nk, tables, pats, threads):
             group_sign_patterns(s, GROUP * (k0 + m), pats[m])
 
 
+@njit(cache=True)
+def _channel_lookups(pats, width, rows, features, starts, signs, counts):
+    """Table offsets and signs of one channel's lookups, for the three column
+    offsets b at once: the pattern at input pixel (ii, jj) is decoded once
+    and serves dy column j = jj + 1 - b for each b where it is inside; the
+    offsets for b go to ``starts[b, :counts[b]]`` in pixel order."""
+    height = pats.shape[0]
+    counts[:] = 0
+    for ii in range(height):
+        src = pats[ii]
+        for jj in range(width):
+            h, sign = half_table_entry(src[jj])
+            base = ((h * width + jj + 1) * rows + ii) * features
+            for b in range(3):
+                if 0 <= jj + 1 - b < width:
+                    k = counts[b]
+                    starts[b, k] = base - b * rows * features
+                    signs[b, k] = sign
+                    counts[b] = k + 1
+
+
 @njit(cache=True, parallel=True)
 def _add_chunk(tables, pats, nk, blocks, acc):
-    """acc[c, b, 2 - a, :] += the lookups of the chunk's image groups; the 3C
-    sums (c, b) of three rows each are split among ``blocks`` threads.
+    """acc[c, b, 2 - a, :] += the lookups of the chunk's image groups; the C
+    channels (three column offsets b of three rows each) are split among
+    ``blocks`` threads.
 
     The pattern at input pixel (ii, jj) and column offset b serves dy pixel
     j = jj + 1 - b in the three dy rows i = ii + 1 - a at once:
@@ -110,23 +132,15 @@ def _add_chunk(tables, pats, nk, blocks, acc):
     height = rows - 2
     channels = acc.shape[0]
     for blk in prange(blocks):
-        starts = np.empty(height * width, np.int64)
-        signs = np.empty(height * width, np.float32)
+        starts = np.empty((3, height * width), np.int64)
+        signs = np.empty((3, height * width), np.float32)
+        counts = np.empty(3, np.int64)
         for m in range(nk):
             flat = tables[m].reshape(-1)
-            for k in range(blk * 3 * channels // blocks, (blk + 1) * 3 * channels // blocks):
-                c, b = k // 3, k % 3
-                # input columns jj whose dy column j = jj + 1 - b is inside
-                lo, hi = max(0, b - 1), min(width, width + b - 1)
-                count = 0
-                for ii in range(height):
-                    src = pats[m, c, ii]
-                    for jj in range(lo, hi):
-                        h, sign = half_table_entry(src[jj])
-                        starts[count] = ((h * width + jj + 1 - b) * rows + ii) * features
-                        signs[count] = sign
-                        count += 1
-                add_signed_rows(flat, starts, signs, count, acc[c, b].reshape(-1))
+            for c in range(blk * channels // blocks, (blk + 1) * channels // blocks):
+                _channel_lookups(pats[m, c], width, rows, features, starts, signs, counts)
+                for b in range(3):
+                    add_signed_rows(flat, starts[b], signs[b], counts[b], acc[c, b].reshape(-1))
 
 
 @njit(cache=True)
@@ -144,7 +158,7 @@ def _signed_weight_grad_kernel(s, dy, threads):
     for k0 in range(0, groups, chunk):
         nk = min(chunk, groups - k0)
         _prepare_chunk(s, dy, k0, nk, tables, pats, threads)
-        _add_chunk(tables, pats, nk, min(3 * channels, threads), acc)
+        _add_chunk(tables, pats, nk, min(channels, threads), acc)
     return acc
 
 
