@@ -6,7 +6,8 @@ general kernels (continuous layers, scaled or rotated weights, images).
 
 (x = 0 outside the image).  Every output is one sum in a fixed order: y over
 c, then the nine offsets (a, b) row-major; dw over n, then the pixels (i, j)
-row-major.  Products and sums are separate float32 operations: numba
+row-major (per row, a row-by-matrix product of the row's W shifted inputs
+with its W x F gradients).  Products and sums are separate float32 operations: numba
 compiles without ``fastmath``, so LLVM neither fuses them (a fused
 multiply-add rounds once, and exists on some CPUs only) nor reorders a sum,
 and the results are the same bits on every x86-64 CPU and for every thread
@@ -24,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-from .conv2d_layout import block_length, block_size, filters_last, first_pixel, pad_images, sweep_length, unpad_images
+from .conv2d_layout import (block_length, block_size, filters_last_batch, first_pixel, pad_images, sweep_length,
+                             unpad_images)
 from .matmul import add_row_products
 
 __all__ = ["float_conv2d", "float_conv2d_weight_grad"]
@@ -108,22 +110,12 @@ def float_conv2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return _float_conv2d_kernel(x, w.reshape(w.shape[0], w.shape[1], 9), nb, max(1, get_num_threads()))
 
 
-@njit(cache=True)
-def _add_pixel_products(xrow, shift, width, height, dyt, acc):
-    """``acc[f] += x[i + a - 1, j + b - 1] * dyt[i W + j, f]`` over the
-    pixels row-major: per row, a row-by-matrix product of its W shifted
-    inputs with the row's W gradients (rows of W + 1 values in the layout
-    of :mod:`.conv2d_layout`, so neighbour (a, b) of pixel (i, j) is at
-    ``i (W + 1) + j + shift``, shift = ``a (W + 1) + b``)."""
-    wp = width + 1
-    for i in range(height):
-        add_row_products(xrow[i * wp + shift:i * wp + shift + width], dyt[i * width:(i + 1) * width], acc)
-
-
 @njit(cache=True, parallel=True)
-def _float_weight_grad_kernel(x, dy, blocks):
+def _float_weight_grad_kernel(x, dyt, blocks):
+    """dyt: (N, H W, F), the gradients with the filters last, made once for
+    all threads (each thread used to transpose every image itself)."""
     batch, channels, height, width = x.shape
-    features = dy.shape[1]
+    features = dyt.shape[2]
     wp = width + 1
     targets = 9 * channels
     dw = np.zeros((channels, 9, features), np.float32)
@@ -132,15 +124,17 @@ def _float_weight_grad_kernel(x, dy, blocks):
         k1 = (blk + 1) * targets // blocks
         c0, c1 = k0 // 9, (k1 + 8) // 9
         xp = np.zeros((c1 - c0, block_length(1, height, width)), np.float32)
-        dyt = np.empty((height * width, features), np.float32)
         for n in range(batch):
             pad_images(x, n, 1, c0, c1, xp)
-            filters_last(dy, n, dyt)
-            for k in range(k0, k1):
-                c, ab = k // 9, k % 9
-                # pixel (i, j) reads position (i + a)(W + 1) + j + b
-                shift = (ab // 3) * wp + ab % 3
-                _add_pixel_products(xp[c - c0], shift, width, height, dyt, dw[c, ab])
+            # one gradient row at a time for all the thread's targets: the row's
+            # W x F gradients stay in the core's L1 cache while they serve every target
+            for i in range(height):
+                grads = dyt[n, i * width:(i + 1) * width]
+                for k in range(k0, k1):
+                    c, ab = k // 9, k % 9
+                    # pixel (i, j) reads neighbour (a, b) at (i + a)(W + 1) + j + b
+                    start = i * wp + (ab // 3) * wp + ab % 3
+                    add_row_products(xp[c - c0, start:start + width], grads, dw[c, ab])
     return dw
 
 
@@ -167,5 +161,5 @@ def float_conv2d_weight_grad(x: np.ndarray, dy: np.ndarray) -> np.ndarray:
            [1., 2., 1.]], dtype=float32)
     """
     blocks = max(1, min(9 * x.shape[1], get_num_threads()))
-    dw = _float_weight_grad_kernel(x, dy, blocks)
+    dw = _float_weight_grad_kernel(x, filters_last_batch(dy), blocks)
     return np.ascontiguousarray(dw.reshape(x.shape[1], 3, 3, dy.shape[1]).transpose(3, 0, 1, 2))

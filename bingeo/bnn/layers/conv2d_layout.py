@@ -22,10 +22,11 @@ contiguous (:func:`filters_last`), the vector lanes they run across.
 
 from __future__ import annotations
 
-from numba import get_num_threads, njit
+import numpy as np
+from numba import get_num_threads, njit, prange
 
 __all__ = ["BLOCK_PIXELS", "images_per_block", "block_size", "block_length", "first_pixel", "sweep_length",
-           "pad_images", "unpad_images", "filters_last"]
+           "pad_images", "unpad_images", "filters_last", "filters_last_batch"]
 
 BLOCK_PIXELS = 1024
 """Target of padded pixels per block of images: a table of 16 floats per
@@ -131,3 +132,14 @@ def filters_last(dy, n, dyt):
         for i in range(height):
             for j in range(width):
                 dyt[i * width + j, f] = dy[n, f, i, j]
+
+
+@njit(cache=True, parallel=True)
+def filters_last_batch(dy):
+    """``out[n, i W + j, f] = dy[n, f, i, j]`` for the whole batch, the
+    images shared among the threads."""
+    batch, features, height, width = dy.shape
+    out = np.empty((batch, height * width, features), np.float32)
+    for n in prange(batch):
+        filters_last(dy, n, out[n])
+    return out
