@@ -7,7 +7,7 @@ dependencies never slow down or break another.
 Examples
 --------
 >>> sorted(SUBCOMMANDS)
-['angle', 'bnn']
+['angle', 'bnn', 'layers']
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ PROG = "python -m sims.bench"
 SUBCOMMANDS = {
     "angle": ("sims.bench.angle", "sample_cos throughput on all cores against plain numpy, and peak memory"),
     "bnn": ("sims.bench.bnn", "binary neural network training and inference throughput"),
+    "layers": ("sims.bench.layers", "each convolution's forward and backward time on one core"),
 }
 
 
