@@ -36,6 +36,25 @@ __all__ = ["binary_conv3x3_sums", "binary_conv3x3_signs", "binary_conv3x3_sums_r
 
 
 @njit(cache=True)
+def _interior_mismatches(x, w, i, j, acc):
+    """``acc[f]`` = mismatches of pixel (i, j)'s full 3x3 window (all nine
+    neighbours inside), the nine offsets summed per word before ``acc`` is
+    touched: one pass over the filters per word, not one per offset."""
+    acc[:] = 0
+    for k in range(x.shape[2]):
+        x0, x1, x2 = x[i - 1, j - 1, k], x[i - 1, j, k], x[i - 1, j + 1, k]
+        x3, x4, x5 = x[i, j - 1, k], x[i, j, k], x[i, j + 1, k]
+        x6, x7, x8 = x[i + 1, j - 1, k], x[i + 1, j, k], x[i + 1, j + 1, k]
+        w0, w1, w2 = w[0, 0, k], w[0, 1, k], w[0, 2, k]
+        w3, w4, w5 = w[1, 0, k], w[1, 1, k], w[1, 2, k]
+        w6, w7, w8 = w[2, 0, k], w[2, 1, k], w[2, 2, k]
+        for f in range(acc.shape[0]):
+            acc[f] += (popcount64(x0 ^ w0[f]) + popcount64(x1 ^ w1[f]) + popcount64(x2 ^ w2[f])
+                       + popcount64(x3 ^ w3[f]) + popcount64(x4 ^ w4[f]) + popcount64(x5 ^ w5[f])
+                       + popcount64(x6 ^ w6[f]) + popcount64(x7 ^ w7[f]) + popcount64(x8 ^ w8[f]))
+
+
+@njit(cache=True)
 def conv3x3_sums_image(x, w, channels, acc, out):
     """Sums of one image: x (H, W, C') words, w (3, 3, C', F), out (H, W, F)."""
     height, width, cw = x.shape
@@ -44,13 +63,16 @@ def conv3x3_sums_image(x, w, channels, acc, out):
         a_lo, a_hi = window_bounds(i, height)
         for j in range(width):
             b_lo, b_hi = window_bounds(j, width)
-            acc[:] = 0
-            for a in range(a_lo, a_hi):
-                for b in range(b_lo, b_hi):
-                    for k in range(cw):
-                        xv = x[i + a - 1, j + b - 1, k]
-                        for f in range(filters):
-                            acc[f] += popcount64(xv ^ w[a, b, k, f])
+            if a_hi - a_lo == 3 and b_hi - b_lo == 3:
+                _interior_mismatches(x, w, i, j, acc)
+            else:
+                acc[:] = 0
+                for a in range(a_lo, a_hi):
+                    for b in range(b_lo, b_hi):
+                        for k in range(cw):
+                            xv = x[i + a - 1, j + b - 1, k]
+                            for f in range(filters):
+                                acc[f] += popcount64(xv ^ w[a, b, k, f])
             valid = (a_hi - a_lo) * (b_hi - b_lo) * channels
             for f in range(filters):
                 out[i, j, f] = signed_sum(valid, acc[f])
