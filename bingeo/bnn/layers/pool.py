@@ -8,7 +8,7 @@ over any number (the first NaN if several), as in PyTorch, so divergence
 propagates.  With an odd height or width the last row or column is dropped
 (floor division, PyTorch's default) and its gradient is zero.
 
-The kernels share the (n, c) planes among the threads (``prange``); a
+The kernels share the images among the threads (``prange``); a
 window's result depends on that window alone, so the thread count changes no
 bit.  The backward pass writes every entry of each window (the winner's
 ``dy`` and three zeros), so only a dropped odd row or column needs zeroing
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pool_plane(src, y, argmax):
     out_h, out_w = y.shape
     for i in range(out_h):
@@ -48,7 +48,7 @@ def _pool_plane(src, y, argmax):
             argmax[i, j] = index
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _unpool_plane(dy, argmax, dst):
     zero = np.float32(0.0)
     out_h, out_w = dy.shape
@@ -62,20 +62,28 @@ def _unpool_plane(dy, argmax, dst):
             dst[2 * i + 1, 2 * j + 1] = g if k == 3 else zero
 
 
+@njit(cache=True)
+def _pool_image(x, y, argmax):
+    for c in range(x.shape[0]):
+        _pool_plane(x[c], y[c], argmax[c])
+
+
+@njit(cache=True)
+def _unpool_image(dy, argmax, dx):
+    for c in range(dy.shape[0]):
+        _unpool_plane(dy[c], argmax[c], dx[c])
+
+
 @njit(cache=True, parallel=True)
 def _maxpool2d_forward_kernel(x, y, argmax):
-    channels = y.shape[1]
-    for plane in prange(y.shape[0] * channels):
-        n, c = plane // channels, plane % channels
-        _pool_plane(x[n, c], y[n, c], argmax[n, c])
+    for n in prange(y.shape[0]):
+        _pool_image(x[n], y[n], argmax[n])
 
 
 @njit(cache=True, parallel=True)
 def _maxpool2d_backward_kernel(dy, argmax, dx):
-    channels = dy.shape[1]
-    for plane in prange(dy.shape[0] * channels):
-        n, c = plane // channels, plane % channels
-        _unpool_plane(dy[n, c], argmax[n, c], dx[n, c])
+    for n in prange(dy.shape[0]):
+        _unpool_image(dy[n], argmax[n], dx[n])
 
 
 def maxpool2d_forward(x: np.ndarray):
