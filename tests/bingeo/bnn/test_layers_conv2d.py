@@ -203,3 +203,15 @@ def test_weight_gradient_alone_is_the_same():
         dx, dw = conv2d_backward(x, w, dy, input_grad=False)
         assert dx is None
         np.testing.assert_array_equal(dw, conv2d_backward(x, w, dy)[1])
+
+
+@pytest.mark.parametrize("shape", [(3, 5, 3, 3), (2, 9, 5, 7), (1, 16, 4, 4), (2, 3, 1, 1), (1, 8, 8, 8)])
+def test_filters_last_is_the_transpose_for_any_tiling(shape):
+    from bingeo.bnn.layers.conv2d_layout import filters_last, filters_last_batch
+
+    dy = np.random.default_rng(len(shape)).standard_normal(shape).astype(np.float32)
+    expected = dy.reshape(shape[0], shape[1], -1).transpose(0, 2, 1)
+    assert np.array_equal(filters_last_batch(dy), expected)
+    one = np.empty(expected.shape[1:], np.float32)
+    filters_last(dy, shape[0] - 1, one)
+    assert np.array_equal(one, expected[-1])
