@@ -24,7 +24,6 @@ Timings on a shared machine are noisy; the JSON keeps every repeat.
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 import time

@@ -46,7 +46,8 @@ from sims.machine import machine_info
 
 from .bnn_torch import TorchProcess, torch_available
 
-__all__ = ["PRESETS", "ENGINES", "Engine", "build_parser", "model_config", "run", "main", "machine_summary"]
+__all__ = ["PRESETS", "ENGINES", "Engine", "build_parser", "model_config", "run", "main", "machine_summary",
+           "print_machine_and_save"]
 
 PROG = "python -m sims.bench bnn"
 
@@ -286,6 +287,17 @@ def machine_summary(info: dict) -> list[str]:
             + (f", torch {versions['torch']}" if versions.get("torch") else "")]
 
 
+def print_machine_and_save(command: str, args, records: list) -> None:
+    """A table's foot: the machine (:func:`machine_summary`); with
+    ``args.json`` also the records, the machine and the run's metadata as
+    JSON at that path."""
+    info = machine_info()
+    print("\n".join(machine_summary(info)))
+    if args.json:
+        atomic_write_json(args.json, {"metadata": run_metadata(command, args, backend="cpu", device="cpu"),
+                                      "machine": info, "records": records})
+
+
 def main(argv=None) -> int:
     """Parse, time, print a table and the machine (and JSON with ``--json``)."""
     args = build_parser().parse_args(argv)
@@ -299,12 +311,7 @@ def main(argv=None) -> int:
                            [[r["engine"], r["phase"], r["batch"], r["images_per_second"], r["vs_pytorch"]]
                             for r in records],
                            formats=["", "", "d", ",.0f", ".2f"]))
-        info = machine_info()
-        print("\n".join(machine_summary(info)))
-        if args.json:
-            atomic_write_json(args.json, {"metadata": run_metadata("sims.bench bnn", args, backend="cpu",
-                                                                   device="cpu"),
-                                          "machine": info, "records": records})
+        print_machine_and_save("sims.bench bnn", args, records)
     return run_main(PROG, body)
 
 

@@ -26,10 +26,9 @@ import numpy as np
 from bingeo.bnn import ModelConfig
 from bingeo.bnn.architecture import plan_layers
 from bingeo.bnn.memory import retain_freed_memory
-from sims.cli import ArgumentParser, CliError, atomic_write_json, format_table, positive_int, run_main, run_metadata
-from sims.machine import machine_info
+from sims.cli import ArgumentParser, CliError, format_table, positive_int, run_main
 
-from .bnn import PRESETS, machine_summary
+from .bnn import PRESETS, print_machine_and_save
 from .bnn_torch import torch_available
 
 __all__ = ["conv_shapes", "layer_operands", "bingeo_times", "torch_times", "run", "main"]
@@ -183,12 +182,7 @@ def main(argv=None) -> int:
                            [[r["layer"], r["forward_ms"], r["backward_ms"], r["torch_forward_ms"],
                              r["torch_forward_backward_ms"], r["ratio"]] for r in records],
                            formats=["", ".2f", ".2f", ".2f", ".2f", ".2f"]))
-        info = machine_info()
-        print("\n".join(machine_summary(info)))
-        if args.json:
-            atomic_write_json(args.json, {"metadata": run_metadata("sims.bench layers", args, backend="cpu",
-                                                                   device="cpu"),
-                                          "machine": info, "records": records})
+        print_machine_and_save("sims.bench layers", args, records)
     return run_main(PROG, body)
 
 

@@ -86,21 +86,22 @@ def _build_tables(x, n0, nb, g, table):
                 store_signed_sums(table, base + j, v0, v1, v2, v3)
 
 
+@njit(cache=True, inline="always")
+def _offset_rows(table, p, wp, lo):
+    """The nine views ``table[p[3a+b], lo + (a-1) wp + (b-1):]`` (wp = W + 1,
+    the row length), in the order of the offsets."""
+    # each view starts at its own shift, so every index of the sweeps below is
+    # q >= 0 and numba emits no negative-index wraparound (which stops vectorizing)
+    return (table[p[0], lo - wp - 1:], table[p[1], lo - wp:], table[p[2], lo - wp + 1:],
+            table[p[3], lo - 1:], table[p[4], lo:], table[p[5], lo + 1:],
+            table[p[6], lo + wp - 1:], table[p[7], lo + wp:], table[p[8], lo + wp + 1:])
+
+
 @njit(cache=True)
 def _add_nine_lookups(table, p, wp, lo, length, out):
     """``out[q] += table[p[3a+b], lo + q + (a-1) wp + (b-1)]`` over the
     nine offsets in order, for q in 0..length-1 (wp = W + 1, the row length)."""
-    # each row view starts at its own shift, so every index below is q >= 0
-    # and numba emits no negative-index wraparound (which stops vectorizing)
-    t0 = table[p[0], lo - wp - 1:]
-    t1 = table[p[1], lo - wp:]
-    t2 = table[p[2], lo - wp + 1:]
-    t3 = table[p[3], lo - 1:]
-    t4 = table[p[4], lo:]
-    t5 = table[p[5], lo + 1:]
-    t6 = table[p[6], lo + wp - 1:]
-    t7 = table[p[7], lo + wp:]
-    t8 = table[p[8], lo + wp + 1:]
+    t0, t1, t2, t3, t4, t5, t6, t7, t8 = _offset_rows(table, p, wp, lo)
     for q in range(length):
         acc = out[q]
         acc += t0[q]
@@ -120,24 +121,8 @@ def _add_eighteen_lookups(table, p, table2, p2, wp, lo, length, out):
     """:func:`_add_nine_lookups` of (table, p), then of (table2, p2), in one
     sweep: the same additions in the same order, one load and store of
     ``out`` for eighteen."""
-    t0 = table[p[0], lo - wp - 1:]
-    t1 = table[p[1], lo - wp:]
-    t2 = table[p[2], lo - wp + 1:]
-    t3 = table[p[3], lo - 1:]
-    t4 = table[p[4], lo:]
-    t5 = table[p[5], lo + 1:]
-    t6 = table[p[6], lo + wp - 1:]
-    t7 = table[p[7], lo + wp:]
-    t8 = table[p[8], lo + wp + 1:]
-    u0 = table2[p2[0], lo - wp - 1:]
-    u1 = table2[p2[1], lo - wp:]
-    u2 = table2[p2[2], lo - wp + 1:]
-    u3 = table2[p2[3], lo - 1:]
-    u4 = table2[p2[4], lo:]
-    u5 = table2[p2[5], lo + 1:]
-    u6 = table2[p2[6], lo + wp - 1:]
-    u7 = table2[p2[7], lo + wp:]
-    u8 = table2[p2[8], lo + wp + 1:]
+    t0, t1, t2, t3, t4, t5, t6, t7, t8 = _offset_rows(table, p, wp, lo)
+    u0, u1, u2, u3, u4, u5, u6, u7, u8 = _offset_rows(table2, p2, wp, lo)
     for q in range(length):
         acc = out[q]
         acc += t0[q]
