@@ -183,6 +183,13 @@ def train_model(config: TrainConfig, dataset, *, out_dir=None, resume: bool = Fa
     -------
     TrainResult
 
+    Notes
+    -----
+    Calls :func:`bingeo.bnn.memory.retain_freed_memory` (glibc only): from
+    then on the process keeps the memory it frees for reuse, so each step's
+    arrays take the last step's pages instead of fresh ones, and the process
+    keeps its peak memory until it exits.
+
     Examples
     --------
     >>> from bingeo.data import load_dataset
