@@ -43,7 +43,7 @@ def _adam_loop(p, g, m, v, b1, a1, b2, a2, c2, eps, rate, clip):
 
 
 @njit(cache=True, parallel=True)
-def adam_update(p, g, m, v, b1, a1, b2, a2, c1, c2, eps, rate, clip):
+def adam_update(p, g, m, v, b1, a1, b2, a2, c2, eps, rate, clip):
     """One Adam update of the flat float32 arrays ``p``, ``m``, ``v`` in place
     from the gradient ``g`` (not modified), all arithmetic in float32:
 
@@ -52,14 +52,15 @@ def adam_update(p, g, m, v, b1, a1, b2, a2, c1, c2, eps, rate, clip):
         v = b2 v + a2 g^2               ((g * g) * a2)
         p = p - (m / (sqrt(v / c2) + eps)) * rate
 
-    with ``a = 1 - beta`` and ``c = 1 - beta^t`` precomputed, ``rate = lr *
-    scale / c1``; a NaN gradient stays NaN (as in ``np.clip``).
+    with ``a1 = 1 - beta1``, ``a2 = 1 - beta2`` and ``c2 = 1 - beta2^t``
+    precomputed, and ``rate = lr * scale / (1 - beta1^t)``; a NaN gradient
+    stays NaN (as in ``np.clip``).
 
     Examples
     --------
     >>> p, m, v = np.zeros(1, np.float32), np.zeros(1, np.float32), np.zeros(1, np.float32)
     >>> f = np.float32
-    >>> adam_update(p, np.array([2.0], f), m, v, f(0.9), f(0.1), f(0.999), f(0.001), f(0.1), f(0.001),
+    >>> adam_update(p, np.array([2.0], f), m, v, f(0.9), f(0.1), f(0.999), f(0.001), f(0.001),
     ...             f(1e-8), f(1.0), f(1.0))
     >>> p.round(4), m, v                # the gradient clipped to 1: p = -(0.1 / sqrt(0.001 / 0.001))
     (array([-0.1], dtype=float32), array([0.1], dtype=float32), array([0.001], dtype=float32))
@@ -142,7 +143,7 @@ class Adam:
                 raise ValueError(f"grads: {name} has shape {g.shape}, the parameter {p.shape}")
             rate = (lr32 * self.lr_scales[name]) / c1
             adam_update(p.reshape(-1), g.reshape(-1), self.m[name].reshape(-1), self.v[name].reshape(-1),
-                        b1, a1, b2, a2, c1, c2, eps32, rate, clip)
+                        b1, a1, b2, a2, c2, eps32, rate, clip)
 
     def state_dict(self) -> dict:
         """Copies of the moments (``m/NAME``, ``v/NAME``) and the step count ``t``."""

@@ -35,7 +35,7 @@ def signed_sums_reference(v):
     return (signs * v[None, :]).sum(axis=1)
 
 
-def adam_update_reference(p, g, m, v, b1, a1, b2, a2, c1, c2, eps, rate, clip):
+def adam_update_reference(p, g, m, v, b1, a1, b2, a2, c2, eps, rate, clip):
     """:func:`bingeo.bnn.optim.adam_update` as a sequence of numpy float32
     operations, one per rounding, in place on ``p``, ``m``, ``v``."""
     g = np.array(g, dtype=np.float32)

@@ -101,7 +101,7 @@ def test_update_kernel_equals_the_numpy_operations_bit_for_bit(clip, size):
              rng.uniform(0, 2, size).astype(f)]
     ours = [a.copy() for a in state]
     theirs = [a.copy() for a in state]
-    scalars = (f(0.9), f(1.0 - 0.9), f(0.999), f(1.0 - 0.999), f(1 - 0.9 ** 3), f(1 - 0.999 ** 3), f(1e-8),
+    scalars = (f(0.9), f(1.0 - 0.9), f(0.999), f(1.0 - 0.999), f(1 - 0.999 ** 3), f(1e-8),
                f(f(0.003) * f(7.3)) / f(1 - 0.9 ** 3), f(clip))
     adam_update(ours[0], g, ours[1], ours[2], *scalars)
     with np.errstate(all="ignore"):           # inf and NaN are part of the input
