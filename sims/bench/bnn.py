@@ -40,7 +40,7 @@ from bingeo.bnn.memory import retain_freed_memory
 from bingeo.bnn.optim import Adam
 from bingeo.bnn.reference_step import reference_forward, reference_train_step
 from bingeo.bnn.train import train_step, weight_lr_scales
-from sims.cli import (ArgumentParser, CliError, atomic_write_json, format_table, positive_int,
+from sims.cli import (ArgumentParser, CliError, Progress, atomic_write_json, format_table, positive_int,
                       run_main, run_metadata)
 from sims.machine import machine_info
 
@@ -237,12 +237,16 @@ def run(args) -> list[dict]:
         engines = [e for key, build in ENGINES.items() if key not in skip for e in build(work)]
         jobs = [(e, phase) for e in engines for phase in e.phases()]
         times = {job: [] for job in range(len(jobs))}
-        with threadpool_limits(limits=REFERENCE_BLAS_THREADS, user_api="blas"):
+        with threadpool_limits(limits=REFERENCE_BLAS_THREADS, user_api="blas"), \
+                Progress(len(jobs) * (args.repeats + 1), "bench") as bar:
+            bar.status("compiling")
             for engine, phase in jobs:             # compile and warm every path first
                 engine.block(phase, 0)
-            for _ in range(args.repeats):
+                bar.update(1, note="warming up")
+            for r in range(args.repeats):
                 for j, (engine, phase) in enumerate(jobs):
                     times[j].append(engine.block(phase, args.steps))
+                    bar.update(1, note=f"round {r + 1} of {args.repeats}")
     finally:
         for cleanup in work.cleanups:
             cleanup()

@@ -26,7 +26,7 @@ import numpy as np
 from bingeo.bnn import ModelConfig
 from bingeo.bnn.architecture import plan_layers
 from bingeo.bnn.memory import retain_freed_memory
-from sims.cli import ArgumentParser, CliError, format_table, positive_int, run_main
+from sims.cli import ArgumentParser, CliError, Progress, format_table, positive_int, run_main
 
 from .bnn import PRESETS, print_machine_and_save
 from .bnn_torch import torch_available
@@ -155,18 +155,31 @@ def run(args) -> list[dict]:
     retain_freed_memory()
     presets = sorted(PRESETS, key=lambda p: p != "digits") if args.preset == "all" else [args.preset]
     records = []
-    for preset in presets:
-        shapes = conv_shapes(preset)
-        ours = bingeo_times(shapes, args.batch, args.repeats)
-        version, theirs = (torch_times(shapes, args.batch, args.repeats) if torch_available() and not args.no_torch
-                           else (None, [(None, None)] * len(shapes)))
-        for shape, (fwd, bwd), (tf, tfb) in zip(shapes, ours, theirs):
-            c, f, h, w = shape
-            records.append({"preset": preset, "layer": f"conv {c} -> {f}, {h}x{w}",
-                            "forward_ms": 1e3 * fwd, "backward_ms": 1e3 * bwd,
-                            "torch_forward_ms": None if tf is None else 1e3 * tf,
-                            "torch_forward_backward_ms": None if tfb is None else 1e3 * tfb,
-                            "ratio": None if tfb is None else tfb / (fwd + bwd), "torch": version})
+    with_torch = torch_available() and not args.no_torch
+    with Progress(len(presets) * (2 if with_torch else 1), "layers") as bar:
+        for preset in presets:
+            bar.status(f"{preset}: bingeo")
+            shapes = conv_shapes(preset)
+            ours = bingeo_times(shapes, args.batch, args.repeats)
+            bar.update(1, note=f"{preset}: bingeo timed")
+            version, theirs = None, [(None, None)] * len(shapes)
+            if with_torch:
+                bar.status(f"{preset}: pytorch")
+                version, theirs = torch_times(shapes, args.batch, args.repeats)
+                bar.update(1, note=f"{preset}: pytorch timed")
+            records += _records(preset, shapes, ours, version, theirs)
+    return records
+
+
+def _records(preset, shapes, ours, version, theirs) -> list[dict]:
+    """One record per layer of ``preset`` from the two engines' seconds."""
+    records = []
+    for (c, f, h, w), (fwd, bwd), (tf, tfb) in zip(shapes, ours, theirs):
+        records.append({"preset": preset, "layer": f"conv {c} -> {f}, {h}x{w}",
+                        "forward_ms": 1e3 * fwd, "backward_ms": 1e3 * bwd,
+                        "torch_forward_ms": None if tf is None else 1e3 * tf,
+                        "torch_forward_backward_ms": None if tfb is None else 1e3 * tfb,
+                        "ratio": None if tfb is None else tfb / (fwd + bwd), "torch": version})
     return records
 
 

@@ -158,7 +158,7 @@ def _signed_conv2d_kernel(x, p, features, nb_max, threads):
     for worker in prange(workers):
         # one workspace per thread, not per block: fresh pages are costly
         table = np.zeros((ENTRIES, block_length(nb_max, height, width)), np.float32)   # the zeros stay 0
-        table2 = np.zeros((ENTRIES, block_length(nb_max, height, width)), np.float32)
+        table2 = np.zeros((ENTRIES, block_length(nb_max, height, width) if groups > 1 else 1), np.float32)
         acc = np.empty((features, block_length(nb_max, height, width)), np.float32)
         for blk in range(worker * blocks // workers, (worker + 1) * blocks // workers):
             n0 = blk * nb_max
